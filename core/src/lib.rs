@@ -1,0 +1,13 @@
+//! Twostep's core: everything a Kotlin and a Swift shell would otherwise both write.
+//!
+//! - [`otp`]: codes (TOTP, HOTP, Steam), otpauth URIs, what a code screen shows;
+//! - [`vault`]: the encrypted SQLite vault of credentials and its key stores;
+//! - [`clock`]: the `Clock` every time-dependent rule asks;
+//! - [`secret`]: the redacting, zeroizing byte type every secret travels in.
+//!
+//! No UniFFI here: `twostep-ffi` wraps these types for the apps.
+
+pub mod clock;
+pub mod otp;
+pub mod secret;
+pub mod vault;

@@ -1,0 +1,264 @@
+//! One-time codes: what a credential is (kind, algorithm, digits, period or counter, secret)
+//! and how its codes are generated — TOTP (RFC 6238), HOTP (RFC 4226) and Steam Guard.
+//!
+//! Generation is delegated to totp-rs and is a pure function of the secret and the time or
+//! counter. Parsing and writing `otpauth://` URIs lives in [`uri`]; what a screen shows
+//! (grouping, seconds left, next code) lives in [`display`]. Storage is the vault's job.
+
+pub mod display;
+pub mod uri;
+
+use std::fmt;
+
+use crate::secret::SecretBytes;
+
+/// The hash behind the HMAC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Algorithm {
+    /// The spelling used in otpauth URIs and in the vault.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// Case-insensitive, because real exports write `sha512` as often as `SHA512`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_uppercase().as_str() {
+            "SHA1" => Some(Algorithm::Sha1),
+            "SHA256" => Some(Algorithm::Sha256),
+            "SHA512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// How the moving factor is chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Time-based: the factor is `unix_time / period`.
+    Totp { period: u32 },
+    /// Counter-based: the factor is the counter, advanced once per code.
+    Hotp { counter: u64 },
+    /// Steam Guard: TOTP over SHA-1, 5 characters from Steam's alphabet.
+    Steam { period: u32 },
+}
+
+impl Kind {
+    /// The otpauth type name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Totp { .. } => "totp",
+            Kind::Hotp { .. } => "hotp",
+            Kind::Steam { .. } => "steam",
+        }
+    }
+
+    pub fn period(&self) -> Option<u32> {
+        match *self {
+            Kind::Totp { period } | Kind::Steam { period } => Some(period),
+            Kind::Hotp { .. } => None,
+        }
+    }
+}
+
+pub const MIN_DIGITS: u8 = 6;
+pub const MAX_DIGITS: u8 = 8;
+pub const STEAM_DIGITS: u8 = 5;
+/// Longest period accepted. A day is far beyond anything issued and keeps arithmetic safe.
+pub const MAX_PERIOD: u32 = 86_400;
+/// Shortest key accepted at all (80 bits, what many real services issue). RFC 4226 asks for
+/// 128; shorter keys are accepted with a warning instead of refused (see [`Credential::is_short_key`]).
+pub const MIN_SECRET_BYTES: usize = 10;
+pub const RECOMMENDED_SECRET_BYTES: usize = 16;
+/// Longest key accepted: a SHA-512 block. Anything longer is hashed by HMAC anyway and is a
+/// sign of a malformed input rather than a real seed.
+pub const MAX_SECRET_BYTES: usize = 128;
+
+/// Everything about a credential except its secret and its names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Params {
+    pub kind: Kind,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+}
+
+/// Why a set of parameters cannot make codes. Names the field; never carries the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct InvalidParam {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl InvalidParam {
+    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self { field, reason: reason.into() }
+    }
+}
+
+impl Params {
+    pub fn totp(algorithm: Algorithm, digits: u8, period: u32) -> Self {
+        Self { kind: Kind::Totp { period }, algorithm, digits }
+    }
+
+    pub fn hotp(algorithm: Algorithm, digits: u8, counter: u64) -> Self {
+        Self { kind: Kind::Hotp { counter }, algorithm, digits }
+    }
+
+    pub fn steam() -> Self {
+        Self { kind: Kind::Steam { period: 30 }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
+    }
+
+    /// Checks the parameters a code generator depends on.
+    pub fn validate(&self) -> Result<(), InvalidParam> {
+        match self.kind {
+            Kind::Steam { .. } => {
+                if self.digits != STEAM_DIGITS {
+                    return Err(InvalidParam::new("digits", "Steam codes have exactly 5 characters"));
+                }
+                if self.algorithm != Algorithm::Sha1 {
+                    return Err(InvalidParam::new("algorithm", "Steam codes use SHA1"));
+                }
+            }
+            _ => {
+                if !(MIN_DIGITS..=MAX_DIGITS).contains(&self.digits) {
+                    return Err(InvalidParam::new(
+                        "digits",
+                        format!("must be between {MIN_DIGITS} and {MAX_DIGITS}, got {}", self.digits),
+                    ));
+                }
+            }
+        }
+        if let Some(period) = self.kind.period() {
+            if period == 0 || period > MAX_PERIOD {
+                return Err(InvalidParam::new(
+                    "period",
+                    format!("must be between 1 and {MAX_PERIOD} seconds, got {period}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks a secret's length. Never mentions its content.
+pub fn validate_secret(secret: &[u8]) -> Result<(), InvalidParam> {
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(InvalidParam::new(
+            "secret",
+            format!("is {} bits long; at least {} are needed", secret.len() * 8, MIN_SECRET_BYTES * 8),
+        ));
+    }
+    if secret.len() > MAX_SECRET_BYTES {
+        return Err(InvalidParam::new(
+            "secret",
+            format!("is {} bytes long; at most {MAX_SECRET_BYTES} are accepted", secret.len()),
+        ));
+    }
+    Ok(())
+}
+
+/// A ready-to-use code generator for one credential.
+///
+/// Holds the secret inside totp-rs's zeroizing `Totp`; built once per credential so a screen
+/// refresh costs one HMAC per row and nothing else.
+pub struct Generator {
+    totp: totp_rs::Totp,
+    params: Params,
+}
+
+impl fmt::Debug for Generator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Generator").field("params", &self.params).finish_non_exhaustive()
+    }
+}
+
+impl Generator {
+    pub fn new(params: Params, secret: &SecretBytes) -> Result<Self, InvalidParam> {
+        params.validate()?;
+        validate_secret(secret.expose())?;
+        let (algorithm, step) = match params.kind {
+            Kind::Totp { period } => (to_totp_rs(params.algorithm), u64::from(period)),
+            // HOTP is TOTP with a one-second step evaluated at "time" = counter (RFC 6238 §4
+            // defines TOTP as HOTP over T); this keeps a single generation path.
+            Kind::Hotp { .. } => (to_totp_rs(params.algorithm), 1),
+            Kind::Steam { period } => (totp_rs::Algorithm::Steam, u64::from(period)),
+        };
+        // The non-compliant builder: real services issue 80-bit keys that the checked
+        // builder refuses; our own validation above is the gate.
+        let totp = totp_rs::Builder::new()
+            .with_algorithm(algorithm)
+            .with_digits(params.digits)
+            .with_step_duration(step)
+            .with_skew(0)
+            .with_secret(secret.expose())
+            .build_noncompliant();
+        Ok(Self { totp, params })
+    }
+
+    pub fn params(&self) -> Params {
+        self.params
+    }
+
+    /// The code for a TOTP/Steam credential at `unix_seconds`, or for an HOTP credential at its
+    /// stored counter.
+    pub fn code_at(&self, unix_seconds: u64) -> String {
+        match self.params.kind {
+            Kind::Hotp { counter } => self.hotp(counter),
+            _ => self.totp.generate(unix_seconds).to_string(),
+        }
+    }
+
+    /// The HOTP code for `counter`, whatever the credential's stored counter is.
+    pub fn hotp(&self, counter: u64) -> String {
+        debug_assert!(matches!(self.params.kind, Kind::Hotp { .. }));
+        self.totp.generate(counter).to_string()
+    }
+
+    /// For an HOTP generator, the same generator moved to `counter`.
+    pub(crate) fn set_counter(&mut self, counter: u64) {
+        if let Kind::Hotp { counter: c } = &mut self.params.kind {
+            *c = counter;
+        }
+    }
+}
+
+fn to_totp_rs(a: Algorithm) -> totp_rs::Algorithm {
+    match a {
+        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+    }
+}
+
+/// A credential as it arrives from outside (a URI, an import) before the vault stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    /// The service, e.g. "GitHub"; empty when the issuer did not say.
+    pub issuer: String,
+    /// The account at that service, e.g. "ada@example.com".
+    pub account: String,
+    pub params: Params,
+    pub secret: SecretBytes,
+}
+
+impl Credential {
+    /// Validates and builds the generator for this credential.
+    pub fn generator(&self) -> Result<Generator, InvalidParam> {
+        Generator::new(self.params, &self.secret)
+    }
+
+    /// True when the key is shorter than RFC 4226's 128 bits (accepted, but worth a warning).
+    pub fn is_short_key(&self) -> bool {
+        self.secret.len() < RECOMMENDED_SECRET_BYTES
+    }
+}

@@ -1,0 +1,505 @@
+//! The vault: credentials kept in one SQLite file, each secret sealed with AES-256-GCM under a
+//! random data key that a [`KeyStore`] wraps.
+//!
+//! Owns opening (key check before anything is read or written), migrations, and every change
+//! to the entries, each one transaction. Secrets are unsealed once at open into zeroizing
+//! generators, so a screen refresh touches neither SQLite nor AES. It does not parse URIs or
+//! format codes for display: that is [`crate::otp`].
+//!
+//! Never loses a secret: a vault that fails to open, decrypt or migrate is reported and left
+//! exactly as it was.
+
+mod error;
+pub mod keystore;
+pub mod schema;
+mod seal;
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
+
+pub use error::{Result, VaultError};
+pub use keystore::{KdfParams, KeyStore, KeyStoreError, PassphraseKeyStore};
+
+use crate::clock::Clock;
+use crate::otp::display::{self, CodeView};
+use crate::otp::{Algorithm, Credential, Generator, InvalidParam, Kind, Params};
+use seal::{DataKey, entry_ad};
+
+/// Longest issuer or account name accepted, in bytes: generous for any real name, small
+/// enough that a list screen never has to cope with a novel.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// One credential as listed: everything but the secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Random, stable, and bound into the sealed secret.
+    pub id: String,
+    pub issuer: String,
+    pub account: String,
+    pub params: Params,
+    /// Place in the user's order, 0 first.
+    pub position: u32,
+    pub created_at: u64,
+    pub updated_at: u64,
+}
+
+/// The code an entry shows at a refresh; HOTP entries show none until asked, because
+/// asking advances their counter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryCode {
+    pub id: String,
+    pub code: Option<CodeView>,
+}
+
+struct Slot {
+    entry: Entry,
+    generator: Generator,
+}
+
+/// An open vault. Dropping it closes the file and zeroizes the unsealed secrets.
+pub struct Vault {
+    conn: Connection,
+    key: DataKey,
+    clock: Arc<dyn Clock>,
+    /// In the user's order.
+    slots: Vec<Slot>,
+    by_id: HashMap<String, usize>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("path", &self.path).field("entries", &self.slots.len()).finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Creates a new, empty vault at `path`; refuses to touch an existing file.
+    pub fn create(path: &Path, key_store: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Vault> {
+        // create_new is atomic: two racing creators cannot both think the file is theirs.
+        let file = owner_only(OpenOptions::new().write(true).create_new(true)).open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                VaultError::AlreadyExists(path.to_owned())
+            } else {
+                VaultError::Io(e)
+            }
+        })?;
+        drop(file);
+        match Self::initialise(path, key_store, clock) {
+            Ok(vault) => Ok(vault),
+            Err(e) => {
+                // The file is ours and holds no secret yet; leave nothing half-made behind.
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn initialise(path: &Path, key_store: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Vault> {
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        configure(&conn)?;
+        let (key, raw) = DataKey::generate();
+        let wrapped = key_store.wrap_key(&raw)?;
+        let tx = conn.transaction()?;
+        schema::upgrade(&tx, 0)?;
+        tx.execute(
+            "INSERT INTO vault_key (id, wrapped_key, canary, created_at) VALUES (1, ?1, ?2, ?3)",
+            params![wrapped, key.seal_canary(), clock.now_unix_seconds() as i64],
+        )?;
+        tx.commit()?;
+        Ok(Vault { conn, key, clock, slots: Vec::new(), by_id: HashMap::new(), path: path.to_owned() })
+    }
+
+    /// Opens an existing vault. The key is checked before anything is written, so a wrong key,
+    /// a damaged file or a newer schema leaves the file byte-for-byte as it was.
+    pub fn open(path: &Path, key_store: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Vault> {
+        if !path.is_file() {
+            return Err(VaultError::NoVault(path.to_owned()));
+        }
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(damaged)?;
+        let version = schema::version(&conn).map_err(damaged)?;
+        if version > schema::CURRENT_VERSION {
+            return Err(VaultError::TooNew { found: version, supported: schema::CURRENT_VERSION });
+        }
+        if version == 0 {
+            return Err(VaultError::Damaged("not a Twostep vault (no schema version)".into()));
+        }
+        let (wrapped, canary): (Vec<u8>, Vec<u8>) = conn
+            .query_row("SELECT wrapped_key, canary FROM vault_key WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(damaged)?
+            .ok_or_else(|| VaultError::Damaged("the vault key is missing".into()))?;
+        let raw = key_store.unwrap_key(&wrapped)?;
+        let key = DataKey::from_raw(&raw).map_err(|_| VaultError::WrongKey)?;
+        if !key.opens_canary(&canary) {
+            return Err(VaultError::WrongKey);
+        }
+
+        // From here on the key is known good: writing is allowed.
+        configure(&conn).map_err(damaged)?;
+        if version < schema::CURRENT_VERSION {
+            let tx = conn.transaction()?;
+            schema::upgrade(&tx, version).map_err(|e| VaultError::Damaged(format!("upgrade from version {version} failed: {e}")))?;
+            tx.commit()?;
+        }
+        let slots = load_slots(&conn, &key)?;
+        let mut vault = Vault { conn, key, clock, slots, by_id: HashMap::new(), path: path.to_owned() };
+        vault.reindex();
+        Ok(vault)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// All entries in the user's order, without secrets.
+    pub fn list(&self) -> Vec<Entry> {
+        self.slots.iter().map(|s| s.entry.clone()).collect()
+    }
+
+    pub fn get(&self, id: &str) -> Result<&Entry> {
+        Ok(&self.slot(id)?.entry)
+    }
+
+    /// Adds one credential at the end of the list.
+    pub fn add(&mut self, credential: &Credential) -> Result<Entry> {
+        Ok(self.add_all(std::slice::from_ref(credential))?.remove(0))
+    }
+
+    /// Adds many credentials in one transaction: all of them are stored, or none.
+    pub fn add_all(&mut self, credentials: &[Credential]) -> Result<Vec<Entry>> {
+        let now = self.clock.now_unix_seconds();
+        let mut prepared = Vec::with_capacity(credentials.len());
+        for c in credentials {
+            validate_names(&c.issuer, &c.account)?;
+            let generator = c.generator()?;
+            let id = new_id();
+            let sealed = self.key.seal(c.secret.expose(), &entry_ad(&id));
+            prepared.push((id, c, generator, sealed));
+        }
+        let first_position = self.slots.last().map_or(0, |s| s.entry.position + 1);
+        let mut added = Vec::with_capacity(prepared.len());
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO entries (id, issuer, account, kind, algorithm, digits, period, counter, \
+                 sealed_secret, created_at, position, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10)",
+            )?;
+            for (i, (id, c, generator, sealed)) in prepared.into_iter().enumerate() {
+                let p = c.params;
+                let counter = match p.kind {
+                    Kind::Hotp { counter } => Some(to_sql_counter(counter)?),
+                    _ => None,
+                };
+                let position = first_position + i as u32;
+                insert.execute(params![
+                    id,
+                    c.issuer,
+                    c.account,
+                    p.kind.name(),
+                    p.algorithm.as_str(),
+                    p.digits,
+                    p.kind.period(),
+                    counter,
+                    sealed,
+                    now as i64,
+                    position,
+                ])?;
+                let entry = Entry {
+                    id,
+                    issuer: c.issuer.clone(),
+                    account: c.account.clone(),
+                    params: p,
+                    position,
+                    created_at: now,
+                    updated_at: now,
+                };
+                added.push(Slot { entry, generator });
+            }
+        }
+        tx.commit()?;
+        let entries = added.iter().map(|s| s.entry.clone()).collect();
+        self.slots.extend(added);
+        self.reindex();
+        Ok(entries)
+    }
+
+    pub fn rename(&mut self, id: &str, issuer: &str, account: &str) -> Result<Entry> {
+        validate_names(issuer, account)?;
+        let index = self.index_of(id)?;
+        let now = self.clock.now_unix_seconds();
+        self.conn.execute(
+            "UPDATE entries SET issuer = ?1, account = ?2, updated_at = ?3 WHERE id = ?4",
+            params![issuer, account, now as i64, id],
+        )?;
+        let entry = &mut self.slots[index].entry;
+        entry.issuer = issuer.to_owned();
+        entry.account = account.to_owned();
+        entry.updated_at = now;
+        Ok(entry.clone())
+    }
+
+    /// Puts the entries in the given order; `ids` must name every entry exactly once.
+    pub fn reorder(&mut self, ids: &[String]) -> Result<()> {
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        for id in ids {
+            self.index_of(id)?;
+            if !seen.insert(id.as_str()) {
+                return Err(InvalidParam::new("order", format!("entry {id} appears twice")).into());
+            }
+        }
+        if ids.len() != self.slots.len() {
+            return Err(InvalidParam::new(
+                "order",
+                format!("names {} of the {} entries; every entry must be placed", ids.len(), self.slots.len()),
+            )
+            .into());
+        }
+        let tx = self.conn.transaction()?;
+        {
+            let mut update = tx.prepare_cached("UPDATE entries SET position = ?1 WHERE id = ?2")?;
+            for (position, id) in ids.iter().enumerate() {
+                update.execute(params![position as u32, id])?;
+            }
+        }
+        tx.commit()?;
+        let mut old: HashMap<String, Slot> = self.slots.drain(..).map(|s| (s.entry.id.clone(), s)).collect();
+        for (position, id) in ids.iter().enumerate() {
+            let mut slot = old.remove(id).expect("checked above");
+            slot.entry.position = position as u32;
+            self.slots.push(slot);
+        }
+        self.reindex();
+        Ok(())
+    }
+
+    pub fn remove(&mut self, id: &str) -> Result<Entry> {
+        let index = self.index_of(id)?;
+        self.conn.execute("DELETE FROM entries WHERE id = ?1", params![id])?;
+        let slot = self.slots.remove(index);
+        self.reindex();
+        Ok(slot.entry)
+    }
+
+    /// The code of one entry at `unix_seconds`. For an HOTP entry the counter is advanced and
+    /// saved first, so a code once shown is never shown again, even if the app is killed.
+    pub fn code(&mut self, id: &str, unix_seconds: u64) -> Result<String> {
+        let index = self.index_of(id)?;
+        match self.slots[index].entry.params.kind {
+            Kind::Hotp { counter } => {
+                let code = self.slots[index].generator.hotp(counter);
+                self.advance_counter(index, counter)?;
+                Ok(code)
+            }
+            _ => Ok(self.slots[index].generator.code_at(unix_seconds)),
+        }
+    }
+
+    /// Like [`Vault::code`], with what a screen shows around it (grouping, time left, next code).
+    pub fn view(&mut self, id: &str, unix_seconds: u64) -> Result<CodeView> {
+        let index = self.index_of(id)?;
+        let view = display::view(&self.slots[index].generator, unix_seconds);
+        if let Kind::Hotp { counter } = self.slots[index].entry.params.kind {
+            self.advance_counter(index, counter)?;
+        }
+        Ok(view)
+    }
+
+    /// Every entry's code at one instant, in the user's order: one call per screen refresh.
+    pub fn codes(&self, unix_seconds: u64) -> Vec<EntryCode> {
+        self.slots
+            .iter()
+            .map(|s| EntryCode {
+                id: s.entry.id.clone(),
+                code: match s.entry.params.kind {
+                    Kind::Hotp { .. } => None,
+                    _ => Some(display::view(&s.generator, unix_seconds)),
+                },
+            })
+            .collect()
+    }
+
+    /// The current time according to the vault's clock.
+    pub fn now(&self) -> u64 {
+        self.clock.now_unix_seconds()
+    }
+
+    fn advance_counter(&mut self, index: usize, used: u64) -> Result<()> {
+        let next = used.checked_add(1).ok_or_else(|| InvalidParam::new("counter", "the HOTP counter is exhausted"))?;
+        let now = self.clock.now_unix_seconds();
+        let slot = &mut self.slots[index];
+        self.conn.execute(
+            "UPDATE entries SET counter = ?1, updated_at = ?2 WHERE id = ?3",
+            params![to_sql_counter(next)?, now as i64, slot.entry.id],
+        )?;
+        slot.entry.params.kind = Kind::Hotp { counter: next };
+        slot.entry.updated_at = now;
+        slot.generator.set_counter(next);
+        Ok(())
+    }
+
+    fn slot(&self, id: &str) -> Result<&Slot> {
+        Ok(&self.slots[self.index_of(id)?])
+    }
+
+    fn index_of(&self, id: &str) -> Result<usize> {
+        self.by_id.get(id).copied().ok_or_else(|| VaultError::EntryNotFound(id.to_owned()))
+    }
+
+    fn reindex(&mut self) {
+        self.by_id = self.slots.iter().enumerate().map(|(i, s)| (s.entry.id.clone(), i)).collect();
+    }
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    // FULL: a committed write survives power loss, not only a killed process.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+fn load_slots(conn: &Connection, key: &DataKey) -> Result<Vec<Slot>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, issuer, account, kind, algorithm, digits, period, counter, sealed_secret, \
+         position, created_at, updated_at FROM entries ORDER BY position, rowid",
+    )?;
+    let mut rows = stmt.query([]).map_err(damaged)?;
+    let mut slots = Vec::new();
+    while let Some(row) = rows.next().map_err(damaged)? {
+        slots.push(read_slot(row, key)?);
+    }
+    Ok(slots)
+}
+
+fn read_slot(row: &Row<'_>, key: &DataKey) -> Result<Slot> {
+    let id: String = row.get(0)?;
+    let bad = |what: &str| VaultError::Damaged(format!("entry {id}: {what}"));
+    let kind: String = row.get(3)?;
+    let algorithm: String = row.get(4)?;
+    let period: Option<u32> = row.get(6)?;
+    let counter: Option<i64> = row.get(7)?;
+    let kind = match (kind.as_str(), period, counter) {
+        ("totp", Some(period), _) => Kind::Totp { period },
+        ("steam", Some(period), _) => Kind::Steam { period },
+        ("hotp", _, Some(counter)) => Kind::Hotp { counter: counter as u64 },
+        _ => return Err(bad("kind, period and counter do not agree")),
+    };
+    let params = Params {
+        kind,
+        algorithm: Algorithm::parse(&algorithm).ok_or_else(|| bad("unknown algorithm"))?,
+        digits: row.get(5)?,
+    };
+    let sealed: Vec<u8> = row.get(8)?;
+    let secret = key.open(&sealed, &entry_ad(&id)).map_err(|_| bad("the secret does not decrypt"))?;
+    let generator = Generator::new(params, &secret).map_err(|e| bad(&e.to_string()))?;
+    Ok(Slot {
+        entry: Entry {
+            issuer: row.get(1)?,
+            account: row.get(2)?,
+            params,
+            position: row.get(9)?,
+            created_at: row.get::<_, i64>(10)? as u64,
+            updated_at: row.get::<_, i64>(11)? as u64,
+            id,
+        },
+        generator,
+    })
+}
+
+fn validate_names(issuer: &str, account: &str) -> Result<(), InvalidParam> {
+    for (field, value) in [("issuer", issuer), ("account", account)] {
+        if value.len() > MAX_NAME_BYTES {
+            return Err(InvalidParam::new(field, format!("is longer than {MAX_NAME_BYTES} bytes")));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(InvalidParam::new(field, "contains control characters"));
+        }
+    }
+    if issuer.trim().is_empty() && account.trim().is_empty() {
+        return Err(InvalidParam::new("account", "an entry needs an issuer or an account name"));
+    }
+    Ok(())
+}
+
+/// SQLite integers are signed; counters past i64::MAX are not a thing any service issues.
+fn to_sql_counter(counter: u64) -> Result<i64, InvalidParam> {
+    i64::try_from(counter).map_err(|_| InvalidParam::new("counter", "is larger than 2^63 - 1"))
+}
+
+fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    seal::fill_random(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Errors reading a file that should be a vault: corruption is reported as damage.
+fn damaged(e: rusqlite::Error) -> VaultError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => VaultError::Damaged(e.to_string()),
+        Some(ErrorCode::Unknown) if e.to_string().contains("no such table") => VaultError::Damaged(e.to_string()),
+        _ => match &e {
+            rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("no such") => VaultError::Damaged(msg.clone()),
+            _ => VaultError::Storage(e),
+        },
+    }
+}
+
+#[cfg(unix)]
+fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.mode(0o600)
+}
+
+#[cfg(not(unix))]
+fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
+    options
+}
+
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+
+    /// Writes `tests/fixtures/vault-v1.sqlite`, the old-version vault the upgrade test opens.
+    /// Run by hand only when adding a fixture: `cargo test -p twostep-core write_v1_fixture -- --ignored`.
+    /// The committed file must stay as it was written by version 1; never regenerate it
+    /// after a schema change.
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v1_fixture() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let mut conn = Connection::open(&path).unwrap();
+        schema::create_at_version(&mut conn, 1).unwrap();
+        let store = PassphraseKeyStore::with_params("fixture", KdfParams { memory_kib: 256, iterations: 1, parallelism: 1 });
+        let (key, raw) = DataKey::generate();
+        conn.execute(
+            "INSERT INTO vault_key (id, wrapped_key, canary, created_at) VALUES (1, ?1, ?2, 1700000000)",
+            params![store.wrap_key(&raw).unwrap(), key.seal_canary()],
+        )
+        .unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        conn.execute(
+            "INSERT INTO entries (id, issuer, account, kind, algorithm, digits, period, counter, sealed_secret, created_at) \
+             VALUES (?1, 'Fixture', 'ada', 'totp', 'SHA1', 6, 30, NULL, ?2, 1700000000)",
+            params![id, key.seal(b"12345678901234567890", &entry_ad(id))],
+        )
+        .unwrap();
+        conn.execute_batch("VACUUM").unwrap();
+    }
+}
