@@ -27,11 +27,21 @@ fn rfc_seed() -> SecretBytes {
 }
 
 fn totp(issuer: &str, account: &str) -> Credential {
-    Credential { issuer: issuer.into(), account: account.into(), params: Params::totp(Algorithm::Sha1, 6, 30), secret: rfc_seed() }
+    Credential {
+        issuer: issuer.into(),
+        account: account.into(),
+        params: Params::totp(Algorithm::Sha1, 6, 30),
+        secret: rfc_seed(),
+    }
 }
 
 fn hotp(counter: u64) -> Credential {
-    Credential { issuer: "Bank".into(), account: "ada".into(), params: Params::hotp(Algorithm::Sha1, 6, counter), secret: rfc_seed() }
+    Credential {
+        issuer: "Bank".into(),
+        account: "ada".into(),
+        params: Params::hotp(Algorithm::Sha1, 6, counter),
+        secret: rfc_seed(),
+    }
 }
 
 fn new_vault(dir: &Path) -> (PathBuf, Vault) {
@@ -155,7 +165,11 @@ fn a_secret_moved_to_another_entry_does_not_open() {
     drop(vault);
     let conn = rusqlite::Connection::open(&path).unwrap();
     // Give every row the first row's ciphertext: valid AES-GCM, wrong owner.
-    conn.execute("UPDATE entries SET sealed_secret = (SELECT sealed_secret FROM entries ORDER BY position LIMIT 1)", []).unwrap();
+    conn.execute(
+        "UPDATE entries SET sealed_secret = (SELECT sealed_secret FROM entries ORDER BY position LIMIT 1)",
+        [],
+    )
+    .unwrap();
     drop(conn);
     let err = Vault::open(&path, &key_store("correct horse"), clock()).unwrap_err();
     assert!(matches!(err, VaultError::Damaged(_)), "{err:?}");
@@ -327,8 +341,7 @@ fn a_killed_import_leaves_no_half_import() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while let Some(line) = lines.next() {
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         if line.unwrap().contains("ready") {
             break;
         }

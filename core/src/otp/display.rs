@@ -1,0 +1,192 @@
+//! What a code screen shows, computed once here so no shell recomputes it: the code, the code
+//! split into groups for reading aloud, and for time-based codes the seconds left, the share
+//! of the period gone (for a countdown ring) and the code that comes next.
+//!
+//! Owns grouping and timing. Does not own generation (that is [`Generator`]), the clock (the
+//! caller passes the time, corrected for drift) or advancing an HOTP counter (the vault's job).
+
+use super::{Generator, Kind};
+
+/// Everything one row of a code screen needs at one instant.
+///
+/// Codes are short-lived one-time values, not secrets, so `Debug` shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeView {
+    /// The code as typed, e.g. `"123456"` or Steam's `"2BX7K"`.
+    pub code: String,
+    /// The code as shown, e.g. `"123 456"` (see [`group`]).
+    pub grouped: String,
+    /// The countdown for TOTP and Steam; `None` for HOTP, whose code lasts until it is used.
+    pub timing: Option<Timing>,
+}
+
+/// Where the current period stands, and the code that follows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// The period in seconds.
+    pub period: u32,
+    /// Seconds until the code changes, in `1..=period`.
+    pub seconds_left: u32,
+    /// Share of the period already gone, in `[0, 1)`.
+    pub fraction_elapsed: f64,
+    /// The code of the next period, so a user typing near the change can use it.
+    pub next_code: String,
+    /// [`next_code`](Self::next_code) grouped like [`CodeView::grouped`].
+    pub next_grouped: String,
+}
+
+/// Splits a code into two groups separated by a space, the first never longer than the
+/// second: `"123456"` → `"123 456"`, `"12345678"` → `"1234 5678"`, `"1234567"` →
+/// `"123 4567"` (short group first, the way phone numbers read). Codes of five characters or
+/// fewer, such as Steam's, are returned unchanged: they are read in one go.
+pub fn group(code: &str) -> String {
+    let len = code.chars().count();
+    if len <= 5 {
+        return code.to_owned();
+    }
+    let first = len / 2;
+    let mut out = String::with_capacity(code.len() + 1);
+    for (i, c) in code.chars().enumerate() {
+        if i == first {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The view of `generator`'s credential at `unix_seconds`.
+///
+/// For TOTP and Steam: the code of the period containing `unix_seconds`, the seconds until
+/// it ends, and the code of the next period. For HOTP: the code at the stored counter and no
+/// timing (the time is not used).
+pub fn view(generator: &Generator, unix_seconds: u64) -> CodeView {
+    let code = generator.code_at(unix_seconds);
+    let grouped = group(&code);
+    let timing = match generator.params().kind {
+        Kind::Hotp { .. } => None,
+        Kind::Totp { period } | Kind::Steam { period } => {
+            // `Params::validate` (run by `Generator::new`) guarantees period >= 1.
+            let p = u64::from(period.max(1));
+            let into = unix_seconds % p;
+            // Saturating: at the very end of u64 time there is no next period; showing the
+            // last one again beats a panic.
+            let next_code = generator.code_at((unix_seconds - into).saturating_add(p));
+            Some(Timing {
+                period,
+                // into < p <= u32::MAX, so both fit.
+                seconds_left: (p - into) as u32,
+                fraction_elapsed: into as f64 / p as f64,
+                next_grouped: group(&next_code),
+                next_code,
+            })
+        }
+    };
+    CodeView { code, grouped, timing }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::otp::{Algorithm, Params};
+    use crate::secret::SecretBytes;
+
+    /// RFC 6238's SHA-1 seed, so the codes below are the RFC's own or computed from it.
+    fn rfc_totp(digits: u8) -> Generator {
+        Generator::new(Params::totp(Algorithm::Sha1, digits, 30), &SecretBytes::from_slice(b"12345678901234567890"))
+            .unwrap()
+    }
+
+    #[test]
+    fn six_digit_codes_are_shown_as_two_groups_of_three() {
+        assert_eq!(group("123456"), "123 456");
+    }
+
+    #[test]
+    fn eight_digit_codes_are_shown_as_two_groups_of_four() {
+        assert_eq!(group("12345678"), "1234 5678");
+    }
+
+    #[test]
+    fn seven_digit_codes_put_the_short_group_first() {
+        assert_eq!(group("1234567"), "123 4567");
+    }
+
+    #[test]
+    fn steam_codes_are_not_split() {
+        assert_eq!(group("2BX7K"), "2BX7K");
+        assert_eq!(group(""), "");
+    }
+
+    #[test]
+    fn last_second_of_a_period_shows_one_second_left_and_the_next_code() {
+        // RFC 6238 Appendix B: 59 → 94287082; 60 starts the next step (37359152).
+        let v = view(&rfc_totp(8), 59);
+        assert_eq!(v.code, "94287082");
+        assert_eq!(v.grouped, "9428 7082");
+        let t = v.timing.unwrap();
+        assert_eq!(t.period, 30);
+        assert_eq!(t.seconds_left, 1);
+        assert!((t.fraction_elapsed - 29.0 / 30.0).abs() < 1e-12);
+        assert_eq!(t.next_code, "37359152");
+        assert_eq!(t.next_grouped, "3735 9152");
+    }
+
+    #[test]
+    fn next_code_is_the_code_of_the_next_period() {
+        // RFC 6238: 1111111109 → 07081804, and 1111111111 (next period) → 14050471.
+        let t = view(&rfc_totp(8), 1_111_111_109).timing.unwrap();
+        assert_eq!(t.seconds_left, 1);
+        assert_eq!(t.next_code, "14050471");
+    }
+
+    #[test]
+    fn first_second_of_a_period_shows_the_whole_period_left() {
+        let v = view(&rfc_totp(6), 0);
+        assert_eq!(v.code, "755224");
+        assert_eq!(v.grouped, "755 224");
+        let t = v.timing.unwrap();
+        assert_eq!(t.seconds_left, 30);
+        assert_eq!(t.fraction_elapsed, 0.0);
+        assert_eq!(t.next_code, "287082");
+    }
+
+    #[test]
+    fn codes_and_countdown_work_past_2038() {
+        // RFC 6238: 20000000000 → 65353130; 20000000000 % 30 == 20.
+        let v = view(&rfc_totp(8), 20_000_000_000);
+        assert_eq!(v.code, "65353130");
+        let t = v.timing.unwrap();
+        assert_eq!(t.seconds_left, 10);
+        assert!((t.fraction_elapsed - 20.0 / 30.0).abs() < 1e-12);
+        assert_eq!(t.next_code, "02128202");
+        assert_eq!(t.next_grouped, "0212 8202");
+    }
+
+    #[test]
+    fn the_end_of_time_does_not_panic() {
+        let v = view(&rfc_totp(8), u64::MAX);
+        assert_eq!(v.code, "28277486");
+        assert_eq!(v.timing.unwrap().seconds_left, 30 - (u64::MAX % 30) as u32);
+    }
+
+    #[test]
+    fn hotp_shows_the_code_at_the_stored_counter_without_countdown() {
+        let g = Generator::new(Params::hotp(Algorithm::Sha1, 6, 1), &SecretBytes::from_slice(b"12345678901234567890"))
+            .unwrap();
+        // RFC 4226 Appendix D: counter 1 → 287082, whatever the time.
+        let v = view(&g, 1_700_000_000);
+        assert_eq!(v, CodeView { code: "287082".into(), grouped: "287 082".into(), timing: None });
+    }
+
+    #[test]
+    fn steam_view_has_five_characters_and_a_countdown() {
+        let v =
+            view(&Generator::new(Params::steam(), &SecretBytes::from_slice(b"superdupersecret")).unwrap(), 3_000_030);
+        assert_eq!(v.code, "YRGQJ");
+        assert_eq!(v.grouped, "YRGQJ");
+        let t = v.timing.unwrap();
+        assert_eq!(t.seconds_left, 30);
+        assert_eq!(t.next_code.chars().count(), 5);
+    }
+}
