@@ -2,6 +2,7 @@
 //!
 //! - [`otp`]: codes (TOTP, HOTP, Steam), otpauth URIs, what a code screen shows;
 //! - [`vault`]: the encrypted SQLite vault of credentials and its key stores;
+//! - [`protocol`]: the wire protocol shared with the backend (bodies, signed push messages);
 //! - [`clock`]: the `Clock` every time-dependent rule asks;
 //! - [`secret`]: the redacting, zeroizing byte type every secret travels in.
 //!
@@ -9,5 +10,6 @@
 
 pub mod clock;
 pub mod otp;
+pub mod protocol;
 pub mod secret;
 pub mod vault;

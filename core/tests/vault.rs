@@ -356,3 +356,20 @@ fn a_killed_import_leaves_no_half_import() {
     assert_eq!(vault.list()[0].issuer, "Committed");
     assert_eq!((n - 1) % 2000, 0, "{n} entries: a batch was half-imported");
 }
+
+#[test]
+fn device_state_is_sealed_kept_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    vault.put_state("trust_token", &SecretBytes::from_slice(b"token-one")).unwrap();
+    vault.put_state("trust_token", &SecretBytes::from_slice(b"token-two")).unwrap();
+    drop(vault);
+    let mut vault = reopen(&path);
+    assert_eq!(vault.state("trust_token").unwrap().unwrap().expose(), b"token-two");
+    assert!(vault.delete_state("trust_token").unwrap());
+    assert!(vault.state("trust_token").unwrap().is_none());
+    assert!(!vault.delete_state("trust_token").unwrap());
+    drop(vault);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.windows(9).any(|w| w == b"token-two"), "state stored in the clear");
+}

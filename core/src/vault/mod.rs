@@ -27,7 +27,8 @@ pub use keystore::{KdfParams, KeyStore, KeyStoreError, PassphraseKeyStore};
 use crate::clock::Clock;
 use crate::otp::display::{self, CodeView};
 use crate::otp::{Algorithm, Credential, Generator, InvalidParam, Kind, Params};
-use seal::{DataKey, entry_ad};
+use crate::secret::SecretBytes;
+use seal::{DataKey, entry_ad, state_ad};
 
 /// Longest issuer or account name accepted, in bytes: generous for any real name, small
 /// enough that a list screen never has to cope with a novel.
@@ -333,6 +334,34 @@ impl Vault {
                 },
             })
             .collect()
+    }
+
+    /// Stores a sealed device-state record (push key, trust token…), replacing any old value.
+    pub fn put_state(&mut self, key: &str, value: &SecretBytes) -> Result<()> {
+        let sealed = self.key.seal(value.expose(), &state_ad(key));
+        self.conn.execute(
+            "INSERT INTO device_state (key, sealed, updated_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
+            params![key, sealed, self.clock.now_unix_seconds() as i64],
+        )?;
+        Ok(())
+    }
+
+    /// A device-state record, unsealed.
+    pub fn state(&self, key: &str) -> Result<Option<SecretBytes>> {
+        let sealed: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT sealed FROM device_state WHERE key = ?1", params![key], |r| r.get(0))
+            .optional()?;
+        sealed
+            .map(|s| self.key.open(&s, &state_ad(key)))
+            .transpose()
+            .map_err(|_| VaultError::Damaged(format!("device state {key} does not decrypt")))
+    }
+
+    /// Deletes a device-state record; true when there was one.
+    pub fn delete_state(&mut self, key: &str) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM device_state WHERE key = ?1", params![key])? > 0)
     }
 
     /// The current time according to the vault's clock.

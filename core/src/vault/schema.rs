@@ -8,8 +8,11 @@
 use rusqlite::{Connection, Transaction};
 
 /// Each step moves the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_order_and_updates.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_order_and_updates.sql"),
+    include_str!("migrations/003_device_state.sql"),
+];
 
 /// The version this build writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -97,6 +97,13 @@ pub fn entry_ad(id: &str) -> Vec<u8> {
     ad
 }
 
+/// Associated data for a device-state record: its key, so records cannot swap values.
+pub fn state_ad(key: &str) -> Vec<u8> {
+    let mut ad = b"twostep/state/".to_vec();
+    ad.extend_from_slice(key.as_bytes());
+    ad
+}
+
 pub fn fill_random(buf: &mut [u8]) {
     SystemRandom::new().fill(buf).expect("the operating system's random source failed");
 }

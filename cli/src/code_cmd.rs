@@ -1,0 +1,86 @@
+//! `twostep code`: the code of one otpauth URI without any vault, or the current codes of
+//! the vault's entries.
+//!
+//! Owns the HOTP rule of the command line: an HOTP code uses up its counter value, so one is
+//! made (and the counter advanced and saved by core) only when QUERY selects exactly that
+//! entry; in a list of several, an HOTP entry shows how to get its code instead.
+
+use std::collections::HashMap;
+
+use twostep_core::clock::{Clock, SystemClock};
+use twostep_core::otp::Kind;
+use twostep_core::otp::display::CodeView;
+use twostep_core::otp::uri;
+use twostep_core::vault::{Entry, EntryCode};
+
+use crate::args::{CodeArgs, VaultArgs};
+use crate::error::CliError;
+use crate::output::{self, short_id};
+use crate::{input, select, unlock};
+
+pub fn run(vault_args: &VaultArgs, args: &CodeArgs) -> Result<(), CliError> {
+    match &args.uri {
+        Some(uri) => of_uri(uri, args.at),
+        None => of_vault(vault_args, args),
+    }
+}
+
+/// Stateless, like `oathtool`: just the code and a newline.
+fn of_uri(arg: &str, at: Option<u64>) -> Result<(), CliError> {
+    let text = input::uri_argument(arg)?;
+    let credential = uri::parse(&text).map_err(|e| CliError::bad_uri(&e))?;
+    let generator = credential.generator()?;
+    let now = at.unwrap_or_else(|| SystemClock.now_unix_seconds());
+    output::print(&format!("{}\n", generator.code_at(now)))
+}
+
+fn of_vault(vault_args: &VaultArgs, args: &CodeArgs) -> Result<(), CliError> {
+    let query = args.query.as_deref();
+    if args.plain && query.is_none() {
+        return Err(CliError::Usage("--plain needs a QUERY that selects one entry".into()));
+    }
+    let mut vault = unlock::open(vault_args)?;
+    let now = args.at.unwrap_or_else(|| vault.now());
+    let entries = vault.list();
+
+    if let (true, Some(q)) = (args.plain, query) {
+        let entry = select::select_one(&entries, q)?;
+        let code = vault.code(&entry.id, now)?;
+        return output::print(&format!("{code}\n"));
+    }
+
+    let chosen = select::select_some(&entries, query)?;
+    if chosen.is_empty() {
+        eprintln!("the vault is empty; `twostep add URI` adds an entry");
+        return Ok(());
+    }
+
+    // The one case where an HOTP code is made: QUERY named exactly this entry.
+    let single_hotp = match (query, chosen.as_slice()) {
+        (Some(_), [entry]) => match entry.params.kind {
+            Kind::Hotp { counter } => Some((*entry, counter)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut rows = Vec::with_capacity(chosen.len());
+    if let Some((entry, used)) = single_hotp {
+        let view = vault.view(&entry.id, now)?;
+        rows.push(row(entry, &view.grouped, format!("hotp, counter {used} used")));
+    } else {
+        // One `codes()` call for the whole list, as a screen refresh would.
+        let codes: HashMap<String, Option<CodeView>> =
+            vault.codes(now).into_iter().map(|EntryCode { id, code }| (id, code)).collect();
+        for entry in chosen {
+            rows.push(match codes.get(&entry.id).and_then(Option::as_ref) {
+                Some(view) => row(entry, &view.grouped, output::time_left(view)),
+                None => row(entry, "-", format!("hotp: `twostep code {}` makes its next code", short_id(&entry.id))),
+            });
+        }
+    }
+    output::print(&output::table(&rows))
+}
+
+fn row(entry: &Entry, code: &str, note: String) -> Vec<String> {
+    vec![short_id(&entry.id).to_owned(), entry.issuer.clone(), entry.account.clone(), code.to_owned(), note]
+}

@@ -1,0 +1,52 @@
+//! `twostep`: two-step verification codes on the desktop.
+//!
+//! This file only parses the command line and dispatches each subcommand to the module
+//! named after its job; the exit status comes from [`error::CliError`]. All rules (codes,
+//! URIs, the vault) are core's.
+//!
+//! - [`args`] — the command line and its help;
+//! - [`code_cmd`] — `code`, with or without a vault;
+//! - [`vault_cmd`] — `add`, `list`, `remove`, `rename`, `import`;
+//! - [`watch`] — `watch`;
+//! - [`unlock`] — finding and unlocking the vault;
+//! - [`select`] — which entries a QUERY names;
+//! - [`import`] — the one-URI-per-line file format;
+//! - [`input`] — reading files and standard input;
+//! - [`output`] — tables, JSON and the countdown bar;
+//! - [`error`] — messages and exit statuses.
+
+mod args;
+mod code_cmd;
+mod error;
+mod import;
+mod input;
+mod output;
+mod select;
+mod unlock;
+mod vault_cmd;
+mod watch;
+
+use std::process::ExitCode;
+
+use args::{Cli, Command};
+use error::CliError;
+
+fn main() -> ExitCode {
+    match run(args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let vault = &cli.vault;
+    match &cli.command {
+        Command::Code(a) => code_cmd::run(vault, a),
+        Command::Add(a) => vault_cmd::add(vault, a),
+        Command::List(a) => vault_cmd::list(vault, a),
+        Command::Watch(a) => watch::run(vault, a),
+        Command::Remove(a) => vault_cmd::remove(vault, a),
+        Command::Rename(a) => vault_cmd::rename(vault, a),
+        Command::Import(a) => vault_cmd::import(vault, a),
+    }
+}

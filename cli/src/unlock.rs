@@ -1,0 +1,108 @@
+//! Finding the vault file and unlocking it: the path (`--vault`, `TWOSTEP_VAULT` or the data
+//! directory), the passphrase (`TWOSTEP_PASSPHRASE` or a prompt without echo), and opening or
+//! creating the vault with a [`PassphraseKeyStore`].
+//!
+//! Does not decide what a command does with the vault. Never deletes or recreates a file:
+//! a vault that fails to open is reported by core and left as it is.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use twostep_core::clock::SystemClock;
+use twostep_core::vault::{PassphraseKeyStore, Vault};
+use zeroize::Zeroizing;
+
+use crate::args::VaultArgs;
+use crate::error::CliError;
+
+pub const PASSPHRASE_ENV: &str = "TWOSTEP_PASSPHRASE";
+
+/// The vault file: `--vault`/`TWOSTEP_VAULT`, else `twostep/vault.db` in the user's data
+/// directory (`$XDG_DATA_HOME` or `~/.local/share` on Linux).
+pub fn vault_path(args: &VaultArgs) -> Result<PathBuf, CliError> {
+    if let Some(path) = &args.vault {
+        return Ok(path.clone());
+    }
+    directories::BaseDirs::new()
+        .map(|dirs| dirs.data_dir().join("twostep").join("vault.db"))
+        .ok_or_else(|| CliError::Usage("cannot find the user's data directory; pass --vault PATH".into()))
+}
+
+/// Opens the existing vault; a missing one is [`CliError::NoVault`], asked before any prompt.
+pub fn open(args: &VaultArgs) -> Result<Vault, CliError> {
+    let path = vault_path(args)?;
+    if !path.exists() {
+        return Err(CliError::NoVault(path));
+    }
+    open_at(&path)
+}
+
+/// Opens the vault, or creates it (and its folder) when there is no file at the path yet.
+pub fn open_or_create(args: &VaultArgs) -> Result<Vault, CliError> {
+    let path = vault_path(args)?;
+    if path.exists() {
+        return open_at(&path);
+    }
+    let passphrase = passphrase(&path, true)?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(parent)
+            .map_err(|e| CliError::Failed(format!("could not create the folder {}: {e}", parent.display())))?;
+    }
+    let vault = Vault::create(&path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?;
+    eprintln!("created a new vault at {}", path.display());
+    Ok(vault)
+}
+
+fn open_at(path: &Path) -> Result<Vault, CliError> {
+    let passphrase = passphrase(path, false)?;
+    Ok(Vault::open(path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?)
+}
+
+/// The passphrase from the environment, or asked for in the terminal without echo (twice,
+/// compared, when `new`).
+fn passphrase(path: &Path, new: bool) -> Result<Zeroizing<String>, CliError> {
+    if let Some(value) = std::env::var_os(PASSPHRASE_ENV) {
+        let value = Zeroizing::new(
+            value.into_string().map_err(|_| CliError::Usage(format!("{PASSPHRASE_ENV} is not valid UTF-8")))?,
+        );
+        if new && value.is_empty() {
+            return Err(CliError::Usage(format!("{PASSPHRASE_ENV} is empty; a new vault needs a passphrase")));
+        }
+        return Ok(value);
+    }
+    // rpassword reads the controlling terminal, so this works with a redirected stdin and
+    // fails cleanly without a terminal.
+    let cannot_ask = |e: std::io::Error| {
+        CliError::Usage(format!("cannot ask for the passphrase ({e}); set {PASSPHRASE_ENV} or run in a terminal"))
+    };
+    if !new {
+        let p = Zeroizing::new(
+            rpassword::prompt_password(format!("Passphrase for {}: ", path.display())).map_err(cannot_ask)?,
+        );
+        return Ok(p);
+    }
+    let first = Zeroizing::new(
+        rpassword::prompt_password(format!("Choose a passphrase for the new vault at {}: ", path.display()))
+            .map_err(cannot_ask)?,
+    );
+    if first.is_empty() {
+        return Err(CliError::Usage("a new vault needs a non-empty passphrase; no vault was created".into()));
+    }
+    let second = Zeroizing::new(rpassword::prompt_password("Repeat the passphrase: ").map_err(cannot_ask)?);
+    if *first != *second {
+        return Err(CliError::Usage("the two passphrases differ; no vault was created".into()));
+    }
+    Ok(first)
+}
+
+/// Creates `dir` and its missing parents, readable by the owner only on Unix.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}

@@ -1,0 +1,505 @@
+//! The `twostep` binary as people and scripts use it: real processes, real vault files in
+//! temporary folders, a cheap passphrase through `TWOSTEP_PASSPHRASE`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use data_encoding::BASE32_NOPAD;
+
+const PASSPHRASE: &str = "correct horse battery staple";
+
+/// RFC 6238 Appendix B seeds (ASCII) per algorithm.
+const SEED_SHA1: &[u8] = b"12345678901234567890";
+const SEED_SHA256: &[u8] = b"12345678901234567890123456789012";
+const SEED_SHA512: &[u8] = b"1234567890123456789012345678901234567890123456789012345678901234";
+
+/// A temporary folder with a vault path inside it (the file does not exist yet).
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn vault(&self) -> PathBuf {
+        self.dir.path().join("vault.db")
+    }
+
+    /// `twostep ARGS` against this vault with the right passphrase.
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with(PASSPHRASE, args)
+    }
+
+    fn run_with(&self, passphrase: &str, args: &[&str]) -> Run {
+        let mut cmd = twostep();
+        cmd.env("TWOSTEP_VAULT", self.vault()).env("TWOSTEP_PASSPHRASE", passphrase).args(args);
+        Run::of(cmd)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn list_json(&self) -> Vec<serde_json::Value> {
+        let run = self.run(&["list", "--json"]);
+        run.assert_ok();
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap().as_array().unwrap().clone()
+    }
+}
+
+/// The binary with a clean environment: no vault or passphrase from the caller, no terminal.
+fn twostep() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_twostep"));
+    cmd.env_remove("TWOSTEP_VAULT").env_remove("TWOSTEP_PASSPHRASE").stdin(Stdio::null());
+    cmd
+}
+
+struct Run {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn of(mut cmd: Command) -> Self {
+        let Output { status, stdout, stderr } = cmd.output().unwrap();
+        Self {
+            status: status.code(),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    fn assert_ok(&self) -> &Self {
+        assert_eq!(self.status, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+
+    fn assert_status(&self, code: i32) -> &Self {
+        assert_eq!(self.status, Some(code), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+
+    fn assert_never_shows(&self, secret: &str) -> &Self {
+        assert!(!self.stdout.contains(secret), "secret on stdout: {}", self.stdout);
+        assert!(!self.stderr.contains(secret), "secret on stderr: {}", self.stderr);
+        self
+    }
+}
+
+fn b32(seed: &[u8]) -> String {
+    BASE32_NOPAD.encode(seed)
+}
+
+fn totp_uri(seed: &[u8], algorithm: &str, digits: u8) -> String {
+    format!("otpauth://totp/RFC:6238?secret={}&algorithm={algorithm}&digits={digits}&period=30", b32(seed))
+}
+
+fn code_of(uri: &str, at: u64) -> Run {
+    let mut cmd = twostep();
+    cmd.args(["code", "--uri", uri, "--at", &at.to_string()]);
+    Run::of(cmd)
+}
+
+fn plain_export() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/authenticator-exports/plain.txt");
+    let path = if path.is_file() {
+        path
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/authenticator-exports/plain.txt")
+    };
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("SKIPPED: shared/testdata/authenticator-exports/plain.txt is absent (looked beside the workspace)");
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// `code --uri`: stateless, like oathtool
+
+#[test]
+fn code_of_a_uri_matches_every_rfc_6238_vector() {
+    // RFC 6238 Appendix B: time, SHA1, SHA256, SHA512 (8 digits).
+    let vectors: [(u64, [&str; 3]); 6] = [
+        (59, ["94287082", "46119246", "90693936"]),
+        (1_111_111_109, ["07081804", "68084774", "25091201"]),
+        (1_111_111_111, ["14050471", "67062674", "99943326"]),
+        (1_234_567_890, ["89005924", "91819424", "93441116"]),
+        (2_000_000_000, ["69279037", "90698825", "38618901"]),
+        (20_000_000_000, ["65353130", "77737706", "47863826"]),
+    ];
+    let uris = [totp_uri(SEED_SHA1, "SHA1", 8), totp_uri(SEED_SHA256, "SHA256", 8), totp_uri(SEED_SHA512, "SHA512", 8)];
+    for (at, expected) in vectors {
+        for (uri, code) in uris.iter().zip(expected) {
+            let run = code_of(uri, at);
+            run.assert_ok();
+            assert_eq!(run.stdout, format!("{code}\n"), "{uri} at {at}");
+            assert_eq!(run.stderr, "");
+        }
+    }
+}
+
+#[test]
+fn code_of_an_hotp_uri_is_the_code_of_its_counter() {
+    // RFC 4226 Appendix D; the time does not matter.
+    for (counter, code) in [(0, "755224"), (1, "287082"), (9, "520489")] {
+        let uri = format!("otpauth://hotp/RFC:4226?secret={}&counter={counter}", b32(SEED_SHA1));
+        let run = code_of(&uri, 1_700_000_000);
+        run.assert_ok();
+        assert_eq!(run.stdout, format!("{code}\n"));
+    }
+}
+
+#[test]
+fn code_of_a_uri_without_at_uses_the_system_clock() {
+    let uri = totp_uri(SEED_SHA1, "SHA1", 6);
+    let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let mut cmd = twostep();
+    cmd.args(["code", "--uri", &uri]);
+    let run = Run::of(cmd);
+    let after = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    run.assert_ok();
+    let possible: Vec<String> = (before..=after).map(|t| code_of(&uri, t).stdout).collect();
+    assert!(possible.contains(&run.stdout), "{} not in {possible:?}", run.stdout);
+}
+
+#[test]
+fn code_of_a_uri_can_come_from_standard_input() {
+    let mut cmd = twostep();
+    cmd.args(["code", "--uri", "-", "--at", "59"]).stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(totp_uri(SEED_SHA1, "SHA1", 8).as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "94287082\n");
+}
+
+#[test]
+fn a_bad_uri_names_the_field_and_does_not_echo_the_secret() {
+    let secret = b32(SEED_SHA256);
+    let run = code_of(&format!("otpauth://totp/Acme:ada?secret={secret}&digits=9"), 59);
+    run.assert_status(6).assert_never_shows(&secret);
+    assert!(run.stderr.contains("digits"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+
+    let home = Home::new();
+    let run = home.run(&["add", &format!("otpauth://totp/Acme:ada?secret={secret}&algorithm=MD5")]);
+    run.assert_status(6).assert_never_shows(&secret);
+    assert!(run.stderr.contains("algorithm"), "{}", run.stderr);
+    assert!(!home.vault().exists(), "a refused URI must not create a vault");
+
+    let run = code_of("otpauth://totp/Acme:ada?secret=JBSWY3DP!EHPK3PXP", 59);
+    run.assert_status(6).assert_never_shows("JBSWY3DP");
+    assert!(run.stderr.contains("secret"), "{}", run.stderr);
+}
+
+#[test]
+fn a_uri_typed_where_a_query_belongs_is_not_echoed() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 6)]).assert_ok();
+    let secret = b32(SEED_SHA1);
+    let uri = format!("otpauth://totp/X:y?secret={secret}");
+    home.run(&["code", &uri]).assert_status(2).assert_never_shows(&secret);
+    // clap quotes unexpected arguments; the URI must be masked there too.
+    home.run(&["rename", "RFC", "a", "b", &uri]).assert_status(2).assert_never_shows(&secret);
+}
+
+// ---------------------------------------------------------------------------------------
+// The vault
+
+#[test]
+fn added_entry_is_listed_without_its_secret() {
+    let home = Home::new();
+    let secret = b32(SEED_SHA256);
+    let uri = format!("otpauth://totp/GitHub:ada%40example.com?secret={secret}&issuer=GitHub&algorithm=SHA256");
+    let add = home.run(&["add", &uri]);
+    add.assert_ok().assert_never_shows(&secret);
+    assert!(add.stdout.contains("GitHub") && add.stdout.contains("ada@example.com") && add.stdout.contains("totp"));
+    assert!(add.stderr.contains("created a new vault"), "{}", add.stderr);
+    assert!(!add.stderr.contains("warning"), "a 256-bit key needs no warning: {}", add.stderr);
+
+    let list = home.run(&["list", "--json"]);
+    list.assert_ok().assert_never_shows(&secret);
+    let entries: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = entries[0].as_object().unwrap();
+    let mut keys: Vec<&str> = e.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["account", "algorithm", "counter", "digits", "id", "issuer", "kind", "period", "position"]);
+    assert_eq!(e["issuer"], "GitHub");
+    assert_eq!(e["account"], "ada@example.com");
+    assert_eq!(e["kind"], "totp");
+    assert_eq!(e["algorithm"], "SHA256");
+    assert_eq!(e["digits"], 6);
+    assert_eq!(e["period"], 30);
+    assert_eq!(e["counter"], serde_json::Value::Null);
+    assert_eq!(e["position"], 0);
+    assert_eq!(e["id"].as_str().unwrap().len(), 32);
+
+    let table = home.run(&["list"]);
+    table.assert_ok().assert_never_shows(&secret);
+    assert!(table.stdout.contains("GitHub") && table.stdout.contains("ada@example.com"));
+
+    let bytes = std::fs::read(home.vault()).unwrap();
+    assert!(!bytes.windows(SEED_SHA256.len()).any(|w| w == SEED_SHA256), "the seed is stored in the clear");
+}
+
+#[test]
+fn adding_a_short_key_warns_but_adds() {
+    let home = Home::new();
+    // 80 bits, as many real services issue.
+    let run = home.run(&["add", "otpauth://totp/Old:ada?secret=JBSWY3DPEHPK3PXP"]);
+    run.assert_ok();
+    assert!(run.stderr.contains("warning") && run.stderr.contains("80 bits"), "{}", run.stderr);
+    assert_eq!(home.list_json().len(), 1);
+}
+
+#[test]
+fn the_vault_code_is_grouped_with_the_seconds_left() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 8)]).assert_ok();
+    let run = home.run(&["code", "--at", "59"]);
+    run.assert_ok();
+    assert!(run.stdout.contains("9428 7082"), "{}", run.stdout);
+    assert!(run.stdout.contains("1s left"), "{}", run.stdout);
+    assert!(run.stdout.contains("next 3735 9152"), "{}", run.stdout);
+
+    let plain = home.run(&["code", "rfc", "--plain", "--at", "20000000000"]);
+    plain.assert_ok();
+    assert_eq!(plain.stdout, "65353130\n");
+}
+
+#[test]
+fn hotp_codes_are_made_only_when_the_query_names_that_entry() {
+    let home = Home::new();
+    home.run(&["add", &format!("otpauth://hotp/Bank:ada?secret={}&counter=0", b32(SEED_SHA1))]).assert_ok();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 6)]).assert_ok();
+
+    // Listing every entry does not use up a counter value.
+    let all = home.run(&["code", "--at", "59"]);
+    all.assert_ok();
+    assert!(!all.stdout.contains("755 224"), "{}", all.stdout);
+    assert!(all.stdout.contains("hotp"), "{}", all.stdout);
+    assert_eq!(home.list_json()[0]["counter"], 0);
+
+    // Naming it makes the code of counter 0 and saves counter 1 (RFC 4226: 755224, 287082).
+    let one = home.run(&["code", "bank"]);
+    one.assert_ok();
+    assert!(one.stdout.contains("755 224"), "{}", one.stdout);
+    assert_eq!(home.list_json()[0]["counter"], 1);
+    let plain = home.run(&["code", "bank", "--plain"]);
+    assert_eq!(plain.stdout, "287082\n");
+    assert_eq!(home.list_json()[0]["counter"], 2);
+}
+
+#[test]
+fn importing_the_plain_export_adds_seven_entries() {
+    let Some(file) = plain_export() else { return };
+    let home = Home::new();
+    let run = home.run(&["import", file.to_str().unwrap()]);
+    run.assert_ok();
+    assert!(run.stdout.contains("imported 7 entries"), "{}", run.stdout);
+    let text = std::fs::read_to_string(&file).unwrap();
+    for line in text.lines() {
+        let secret = line.split("secret=").nth(1).unwrap().split('&').next().unwrap();
+        run.assert_never_shows(secret);
+    }
+    let entries = home.list_json();
+    let names: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["issuer"].as_str().unwrap().into(),
+                e["account"].as_str().unwrap().into(),
+                e["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 7);
+    assert!(names.contains(&("Air Canada".into(), "Benjamin".into(), "hotp".into())), "{names:?}");
+    assert!(names.contains(&("Boeing".into(), "Sophia".into(), "steam".into())), "{names:?}");
+    assert_eq!(entries[5]["counter"], 10300);
+    assert_eq!(entries[1]["period"], 20);
+}
+
+#[test]
+fn an_import_with_one_bad_line_adds_nothing_and_names_the_line() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 6)]).assert_ok();
+    let good = totp_uri(SEED_SHA256, "SHA256", 6);
+    let bad_secret = "GEZDGNBVGY3TQOJQ1";
+    let file = home.write(
+        "codes.txt",
+        &format!("# my codes\n{good}\n\n{good}\notpauth://totp/Bad:line?secret={bad_secret}\n{good}\n"),
+    );
+    let before = std::fs::read(home.vault()).unwrap();
+    let run = home.run(&["import", file.to_str().unwrap()]);
+    run.assert_status(6).assert_never_shows(bad_secret).assert_never_shows(&b32(SEED_SHA256));
+    assert!(run.stderr.contains("line 5"), "{}", run.stderr);
+    assert!(run.stderr.contains("secret"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was imported"), "{}", run.stderr);
+    assert_eq!(home.list_json().len(), 1);
+    assert_eq!(std::fs::read(home.vault()).unwrap(), before);
+
+    // Into no vault: none is created.
+    let fresh = Home::new();
+    let file = fresh.write("codes.txt", &format!("{good}\notpauth://totp/Bad:line?secret={bad_secret}\n"));
+    fresh.run(&["import", file.to_str().unwrap()]).assert_status(6);
+    assert!(!fresh.vault().exists());
+}
+
+#[test]
+fn an_import_creates_the_vault_and_its_folder() {
+    let home = Home::new();
+    let file = home.write("codes.txt", &format!("{}\n", totp_uri(SEED_SHA1, "SHA1", 6)));
+    let vault = home.dir.path().join("deeper/still/vault.db");
+    let mut cmd = twostep();
+    cmd.env("TWOSTEP_PASSPHRASE", PASSPHRASE).args([
+        "--vault",
+        vault.to_str().unwrap(),
+        "import",
+        file.to_str().unwrap(),
+    ]);
+    Run::of(cmd).assert_ok();
+    assert!(vault.is_file());
+}
+
+#[test]
+fn the_default_vault_lives_in_the_data_directory() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let home = Home::new();
+    let data = home.dir.path().join("data");
+    let mut cmd = twostep();
+    cmd.env("TWOSTEP_PASSPHRASE", PASSPHRASE)
+        .env("HOME", home.dir.path())
+        .env("XDG_DATA_HOME", &data)
+        .args(["add", &totp_uri(SEED_SHA1, "SHA1", 6)]);
+    Run::of(cmd).assert_ok();
+    assert!(data.join("twostep/vault.db").is_file());
+}
+
+#[test]
+fn a_wrong_passphrase_exits_3_and_leaves_the_vault_unchanged() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 6)]).assert_ok();
+    let before = std::fs::read(home.vault()).unwrap();
+    for args in [
+        vec!["list"],
+        vec!["code", "--at", "59"],
+        vec!["add", "otpauth://totp/More:ada?secret=JBSWY3DPEHPK3PXP"],
+        vec!["remove", "rfc", "--yes"],
+        vec!["watch", "--frames", "1"],
+    ] {
+        let run = home.run_with("not the passphrase", &args);
+        run.assert_status(3).assert_never_shows("not the passphrase");
+        assert!(run.stderr.contains("passphrase"), "{}", run.stderr);
+        assert_eq!(run.stdout, "");
+        assert_eq!(std::fs::read(home.vault()).unwrap(), before, "after {args:?}");
+    }
+    assert_eq!(home.list_json().len(), 1);
+}
+
+#[test]
+fn commands_on_a_missing_vault_exit_4() {
+    let home = Home::new();
+    for args in [vec!["list"], vec!["code"], vec!["watch", "--frames", "1"], vec!["remove", "x", "--yes"]] {
+        let run = home.run(&args);
+        run.assert_status(4);
+        assert!(run.stderr.contains("no vault"), "{}", run.stderr);
+    }
+    assert!(!home.vault().exists());
+}
+
+#[test]
+fn watch_prints_codes_with_a_countdown() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 8)]).assert_ok();
+    let run = home.run(&["watch", "--frames", "2", "--at", "59"]);
+    run.assert_ok();
+    // Frame 1 at 59 s, frame 2 at 60 s: RFC 6238's 94287082, then the next period's code.
+    let first = run.stdout.find("9428 7082").expect(&run.stdout);
+    let second = run.stdout.rfind("3735 9152").expect(&run.stdout);
+    assert!(first < second);
+    assert!(run.stdout.contains("1s left") && run.stdout.contains("30s left"), "{}", run.stdout);
+    assert!(run.stdout.contains('['), "no countdown bar: {}", run.stdout);
+
+    let live = home.run(&["watch", "--frames", "1"]);
+    live.assert_ok();
+    assert!(live.stdout.contains("RFC") && live.stdout.contains("s left"), "{}", live.stdout);
+}
+
+#[test]
+fn remove_deletes_exactly_one_entry_and_refuses_ambiguity() {
+    let home = Home::new();
+    home.run(&["add", &format!("otpauth://totp/GitHub:ada?secret={}", b32(SEED_SHA1))]).assert_ok();
+    home.run(&["add", &format!("otpauth://totp/GitLab:ada?secret={}", b32(SEED_SHA256))]).assert_ok();
+    let ids: Vec<String> = home.list_json().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect();
+
+    let ambiguous = home.run(&["remove", "git", "--yes"]);
+    ambiguous.assert_status(5);
+    assert!(ambiguous.stderr.contains(&ids[0][..8]) && ambiguous.stderr.contains(&ids[1][..8]), "{}", ambiguous.stderr);
+    assert_eq!(home.list_json().len(), 2);
+
+    home.run(&["remove", "nobody", "--yes"]).assert_status(5);
+
+    let removed = home.run(&["remove", "github", "--yes"]);
+    removed.assert_ok();
+    assert!(removed.stdout.contains("GitHub"), "{}", removed.stdout);
+    let left = home.list_json();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["issuer"], "GitLab");
+
+    // By full id.
+    home.run(&["remove", &ids[1], "--yes"]).assert_ok();
+    assert!(home.list_json().is_empty());
+}
+
+#[test]
+fn remove_outside_a_terminal_needs_yes() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 6)]).assert_ok();
+    let run = home.run(&["remove", "rfc"]);
+    run.assert_status(2);
+    assert!(run.stderr.contains("--yes"), "{}", run.stderr);
+    assert_eq!(home.list_json().len(), 1);
+}
+
+#[test]
+fn rename_changes_the_names_and_keeps_the_codes() {
+    let home = Home::new();
+    home.run(&["add", &totp_uri(SEED_SHA1, "SHA1", 8)]).assert_ok();
+    home.run(&["rename", "rfc", "Example", "ada@example.com"]).assert_ok();
+    let e = &home.list_json()[0];
+    assert_eq!(e["issuer"], "Example");
+    assert_eq!(e["account"], "ada@example.com");
+    assert_eq!(home.run(&["code", "example", "--plain", "--at", "59"]).stdout, "94287082\n");
+
+    let bad = home.run(&["rename", "example", "Bad\u{7}Name", "ada"]);
+    bad.assert_status(6);
+    assert!(bad.stderr.contains("issuer"), "{}", bad.stderr);
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_documents_the_exit_statuses() {
+    let mut cmd = twostep();
+    cmd.args(["code", "--at", "yesterday", "--uri", "x"]);
+    Run::of(cmd).assert_status(2);
+
+    let mut cmd = twostep();
+    cmd.arg("--help");
+    let help = Run::of(cmd);
+    help.assert_ok();
+    for needle in ["Exit status", "3  wrong passphrase", "TWOSTEP_PASSPHRASE", "watch", "import"] {
+        assert!(help.stdout.contains(needle), "{needle} missing from --help");
+    }
+}

@@ -1,0 +1,256 @@
+//! Request and response bodies, one pair per endpoint of the reference backend.
+//!
+//! | method & path | auth | request → response |
+//! |---|---|---|
+//! | `POST /v1/logins` | – | [`CreateLogin`] → [`LoginCreated`] |
+//! | `POST /v1/signin` | – | [`SignIn`] → [`SignInResponse`] |
+//! | `GET  /v1/signin/{attempt}` | – | → [`AttemptStatus`] (poll while a push is pending) |
+//! | `POST /v1/signin/{attempt}/send` | – | [`SendCode`] → [`CodeSent`] ("Didn't receive the code?" = backup) |
+//! | `POST /v1/signin/{attempt}/verify` | – | [`VerifyCode`] → [`SignedIn`] |
+//! | `POST /v1/signin/{attempt}/push` | – | [`StartPush`] → [`PushStarted`] (the number for the sign-in screen) |
+//! | `POST /v1/enrollment` | session | [`Enroll`] → [`EnrollmentStarted`] |
+//! | `POST /v1/enrollment/verify` | session | [`VerifyMethod`] → [`EnrollmentStatus`] |
+//! | `POST /v1/methods/change` | session | [`ChangeMethods`] → [`EnrollmentStarted`] |
+//! | `POST /v1/devices` | session | [`RegisterDevice`] → [`DeviceRegistered`] |
+//! | `POST /v1/devices/{device}/challenges` | device signature | [`SignedEnvelope`] of [`DeviceProof`] → [`PendingChallenges`] |
+//! | `POST /v1/challenges/{id}/answer` | device signature | [`SignedEnvelope`] of [`Answer`] → [`AnswerAccepted`] |
+//! | `GET  /v1/trust` | session | → [`TrustSummary`] |
+//! | `POST /v1/trust/require-codes` | session | → [`TrustSummary`] ("Require codes on all devices") |
+//! | `POST /v1/logout` | session | [`Logout`] → [`LoggedOut`] |
+//! | `GET  /v1/dev/outbox?email=` | dev mode only | → [`Outbox`] (the SMS/voice messages sent) |
+//!
+//! "session" means `Authorization: Bearer <session token>`. Every response carries a `Date`
+//! header, which clients use to correct their clock. Errors: [`super::ErrorBody`].
+//!
+//! [`SignedEnvelope`]: super::SignedEnvelope
+//! [`DeviceProof`]: super::DeviceProof
+//! [`Answer`]: super::Answer
+
+use serde::{Deserialize, Serialize};
+
+use super::{ClientInfo, MethodKind, MethodSummary, Role, SignedEnvelope, TrustLoss};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateLogin {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginCreated {
+    pub login_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+    pub client: ClientInfo,
+    /// The token of "Don't ask for codes on this device", when this device holds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_token: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SignInResponse {
+    /// Trusted device, correct password: no code asked.
+    SignedIn(SignedIn),
+    /// Two-step verification is not enabled yet: the session may only enroll.
+    EnrollmentRequired { session: String, login_id: String },
+    /// A second step is needed.
+    CodeRequired(CodeRequired),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRequired {
+    pub attempt_id: String,
+    pub primary: MethodSummary,
+    pub backup: MethodSummary,
+    /// A registered device can approve instead of typing a code.
+    pub push_available: bool,
+    /// Why a trust token presented with this sign-in no longer counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_lost: Option<TrustLoss>,
+    pub expires_at: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub login_id: String,
+    pub session: String,
+    /// Present when the user chose "Don't ask for codes on this device".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_expires_at: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendCode {
+    pub to: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub to: Role,
+    pub method: MethodSummary,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyCode {
+    pub code: String,
+    /// "Don't ask for codes on this device".
+    #[serde(default)]
+    pub remember_device: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartPush {
+    #[serde(default)]
+    pub remember_device: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushStarted {
+    pub challenge_id: String,
+    /// Shown on the sign-in screen; the user types it on the phone.
+    pub number: u32,
+    pub expires_at: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AttemptStatus {
+    Pending,
+    SignedIn(SignedIn),
+    Denied,
+    Expired,
+}
+
+/// A method as the user enters it at enrollment. Numbers in any common form; the server
+/// normalises them to E.164.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MethodSpec {
+    AuthenticatorApp,
+    Sms { number: String },
+    Voice { number: String, landline: bool },
+}
+
+impl MethodSpec {
+    pub fn kind(&self) -> MethodKind {
+        match self {
+            MethodSpec::AuthenticatorApp => MethodKind::AuthenticatorApp,
+            MethodSpec::Sms { .. } => MethodKind::Sms,
+            MethodSpec::Voice { .. } => MethodKind::Voice,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enroll {
+    pub primary: MethodSpec,
+    pub backup: MethodSpec,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentStarted {
+    /// The otpauth URI for the authenticator app, when one of the methods is an app. It holds
+    /// the seed: the app adds it to its vault and never shows or logs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticator_uri: Option<String>,
+    /// Methods that still need a code before two-step verification is on.
+    pub pending: Vec<Role>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyMethod {
+    pub role: Role,
+    pub code: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentStatus {
+    pub pending: Vec<Role>,
+    /// True once both methods are verified.
+    pub enabled: bool,
+}
+
+/// Changing methods needs a fresh code from one of the current ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeMethods {
+    pub proof_role: Role,
+    pub proof_code: String,
+    pub primary: MethodSpec,
+    pub backup: MethodSpec,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterDevice {
+    /// The device's ES256 public key, an uncompressed P-256 point, base64url.
+    pub public_key: String,
+    pub platform: String,
+    pub push_token: String,
+    pub app_version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRegistered {
+    pub device_id: String,
+    /// The server's ES256 key; the device pins it and verifies every challenge with it.
+    pub server_public_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingChallenges {
+    /// Each a signed [`super::Challenge`].
+    pub challenges: Vec<SignedEnvelope>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerAccepted {
+    pub challenge_id: String,
+    pub outcome: AnswerOutcome,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerOutcome {
+    Approved,
+    Denied,
+    Reported,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustSummary {
+    pub trusted_devices: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logout {
+    /// This device's trust token, revoked with the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_token: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedOut {
+    pub trust_revoked: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub messages: Vec<OutboxMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// E.164 number.
+    pub to: String,
+    pub channel: MethodKind,
+    pub text: String,
+    /// The code inside `text`, for tests and the demo.
+    pub code: String,
+    pub sent_at: u64,
+}
