@@ -18,7 +18,6 @@
 mod args;
 mod code_cmd;
 mod error;
-mod import;
 mod input;
 mod output;
 mod select;

@@ -13,7 +13,7 @@ use twostep_core::vault::{Entry, Vault};
 use crate::args::{AddArgs, ImportArgs, ListArgs, RemoveArgs, RenameArgs, VaultArgs};
 use crate::error::CliError;
 use crate::output::{self, describe, name, short_id};
-use crate::{import, input, select, unlock};
+use crate::{input, select, unlock};
 
 pub fn add(vault_args: &VaultArgs, args: &AddArgs) -> Result<(), CliError> {
     let text = input::uri_argument(&args.uri)?;
@@ -88,7 +88,7 @@ pub fn import(vault_args: &VaultArgs, args: &ImportArgs) -> Result<(), CliError>
     let source = args.file.display().to_string();
     let text = input::read_text(&args.file)?;
     let lines =
-        import::parse_uri_list(&text).map_err(|e| CliError::Invalid(format!("{source}, {e}; nothing was imported")))?;
+        twostep_core::import::parse_uri_list(&text).map_err(|e| CliError::Invalid(format!("{source}, {e}; nothing was imported")))?;
     if lines.is_empty() {
         return Err(CliError::Invalid(format!("{source} holds no otpauth URI; nothing was imported")));
     }

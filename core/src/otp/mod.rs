@@ -251,7 +251,34 @@ pub struct Credential {
     pub secret: SecretBytes,
 }
 
+/// Longest issuer or account name accepted, in bytes: generous for any real name, small
+/// enough that a list screen never has to cope with a novel.
+pub const MAX_NAME_BYTES: usize = 256;
+
+/// Checks an issuer and account name pair as shown in lists. Names the field at fault.
+pub fn validate_names(issuer: &str, account: &str) -> Result<(), InvalidParam> {
+    for (field, value) in [("issuer", issuer), ("account", account)] {
+        if value.len() > MAX_NAME_BYTES {
+            return Err(InvalidParam::new(field, format!("is longer than {MAX_NAME_BYTES} bytes")));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(InvalidParam::new(field, "contains control characters"));
+        }
+    }
+    if issuer.trim().is_empty() && account.trim().is_empty() {
+        return Err(InvalidParam::new("account", "an entry needs an issuer or an account name"));
+    }
+    Ok(())
+}
+
 impl Credential {
+    /// Everything the vault will check before storing: names, parameters, key length.
+    pub fn validate(&self) -> Result<(), InvalidParam> {
+        validate_names(&self.issuer, &self.account)?;
+        self.params.validate()?;
+        validate_secret(self.secret.expose())
+    }
+
     /// Validates and builds the generator for this credential.
     pub fn generator(&self) -> Result<Generator, InvalidParam> {
         Generator::new(self.params, &self.secret)

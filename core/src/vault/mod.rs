@@ -26,13 +26,9 @@ pub use keystore::{KdfParams, KeyStore, KeyStoreError, PassphraseKeyStore};
 
 use crate::clock::Clock;
 use crate::otp::display::{self, CodeView};
-use crate::otp::{Algorithm, Credential, Generator, InvalidParam, Kind, Params};
+use crate::otp::{Algorithm, Credential, Generator, InvalidParam, Kind, Params, validate_names};
 use crate::secret::SecretBytes;
 use seal::{DataKey, entry_ad, state_ad};
-
-/// Longest issuer or account name accepted, in bytes: generous for any real name, small
-/// enough that a list screen never has to cope with a novel.
-pub const MAX_NAME_BYTES: usize = 256;
 
 /// One credential as listed: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,7 +183,7 @@ impl Vault {
         let now = self.clock.now_unix_seconds();
         let mut prepared = Vec::with_capacity(credentials.len());
         for c in credentials {
-            validate_names(&c.issuer, &c.account)?;
+            c.validate()?;
             let generator = c.generator()?;
             let id = new_id();
             let sealed = self.key.seal(c.secret.expose(), &entry_ad(&id));
@@ -459,21 +455,6 @@ fn read_slot(row: &Row<'_>, key: &DataKey) -> Result<Slot> {
         },
         generator,
     })
-}
-
-fn validate_names(issuer: &str, account: &str) -> Result<(), InvalidParam> {
-    for (field, value) in [("issuer", issuer), ("account", account)] {
-        if value.len() > MAX_NAME_BYTES {
-            return Err(InvalidParam::new(field, format!("is longer than {MAX_NAME_BYTES} bytes")));
-        }
-        if value.chars().any(char::is_control) {
-            return Err(InvalidParam::new(field, "contains control characters"));
-        }
-    }
-    if issuer.trim().is_empty() && account.trim().is_empty() {
-        return Err(InvalidParam::new("account", "an entry needs an issuer or an account name"));
-    }
-    Ok(())
 }
 
 /// SQLite integers are signed; counters past i64::MAX are not a thing any service issues.

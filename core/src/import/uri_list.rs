@@ -1,13 +1,10 @@
-//! Reading an import file: one otpauth URI per line, blank lines and `#` comments skipped.
+//! A plain list of otpauth URIs: one per line, blank lines and `#` comments skipped.
 //!
-//! Owns the file format and naming the line at fault. Each line goes through core's
-//! `otp::uri::parse`, whose errors name the field and never quote the line. Storing is the
-//! caller's (one `Vault::add_all` transaction, so a bad file adds nothing).
-//!
-//! This belongs in core once it grows an `import` module (phones import the same lists).
+//! Each line goes through [`crate::otp::uri::parse`] and [`Credential::validate`], whose
+//! errors name the field and never quote the line (a URI holds the secret).
 
-use twostep_core::otp::Credential;
-use twostep_core::otp::uri::{self, UriError};
+use crate::otp::Credential;
+use crate::otp::uri::{self, UriError};
 
 /// A line that was refused: its 1-based number and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +27,9 @@ pub fn parse_uri_list(text: &str) -> Result<Vec<(usize, Credential)>, LineError>
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let credential = uri::parse(line).map_err(|error| LineError { line: index + 1, error })?;
+        let at = |error: UriError| LineError { line: index + 1, error };
+        let credential = uri::parse(line).map_err(at)?;
+        credential.validate().map_err(|e| at(e.into()))?;
         credentials.push((index + 1, credential));
     }
     Ok(credentials)
@@ -56,5 +55,13 @@ mod tests {
         assert_eq!(e.line, 3);
         assert_eq!(e.error.field(), "secret");
         assert!(!e.to_string().contains("NOT-BASE32"), "{e}");
+    }
+
+    #[test]
+    fn a_name_the_vault_would_refuse_is_named_with_its_line() {
+        let long = "x".repeat(300);
+        let text = format!("{GOOD}\notpauth://totp/{long}:y?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ\n");
+        let e = parse_uri_list(&text).unwrap_err();
+        assert_eq!((e.line, e.error.field()), (2, "issuer"));
     }
 }
