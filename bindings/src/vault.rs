@@ -1,0 +1,211 @@
+//! The [`Vault`] object: core's encrypted vault behind a lock, for the apps.
+//!
+//! Owns converting arguments and results (paths, URIs, entries, code views) and taking the
+//! lock; every rule (validation, transactions, the HOTP counter, the key check) is core's.
+//! The vault's clock is core's `SystemClock`; methods that show codes also take the time so
+//! a screen and a test can choose the instant.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use twostep_core::clock::SystemClock;
+use twostep_core::import::{LineError, parse_uri_list};
+use twostep_core::otp::uri::{self, UriError};
+use twostep_core::vault::{self as core_vault, PassphraseKeyStore};
+use zeroize::Zeroizing;
+
+use crate::codes::{CodeView, OtpParams};
+use crate::error::TwostepError;
+use crate::keystore::{ForeignKeyStore, KeyStore};
+
+/// One credential as listed: everything but its secret.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Entry {
+    /// Random and stable: what every other method takes.
+    pub id: String,
+    /// The service, e.g. "GitHub"; may be empty.
+    pub issuer: String,
+    /// The account at that service; may be empty when the issuer is not.
+    pub account: String,
+    pub params: OtpParams,
+    /// Place in the user's order, 0 first.
+    pub position: u32,
+    /// Unix seconds.
+    pub created_at: u64,
+    /// Unix seconds.
+    pub updated_at: u64,
+}
+
+/// One row of a code screen at a refresh.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct EntryCode {
+    pub id: String,
+    /// Absent for HOTP entries: showing their code uses it up, so it takes an explicit
+    /// `Vault.code` or `Vault.view`.
+    pub code: Option<CodeView>,
+}
+
+/// An open vault. Closing it (Kotlin `close()`/`use {}`, Swift releasing it) closes the file
+/// and wipes the unsealed secrets from memory.
+#[derive(uniffi::Object)]
+pub struct Vault {
+    inner: Mutex<core_vault::Vault>,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Creates a new, empty vault at `path`, its key wrapped by `key_store`. Refuses an
+    /// existing file (`AlreadyExists`).
+    #[uniffi::constructor]
+    pub fn create(path: String, key_store: Arc<dyn KeyStore>) -> Result<Arc<Self>, TwostepError> {
+        let vault = core_vault::Vault::create(Path::new(&path), &ForeignKeyStore(key_store), Arc::new(SystemClock))?;
+        Ok(Self::wrap(vault))
+    }
+
+    /// Opens the vault at `path`, its key unwrapped by `key_store`. A wrong key (`WrongKey`),
+    /// a damaged or newer file leave the file exactly as it was.
+    #[uniffi::constructor]
+    pub fn open(path: String, key_store: Arc<dyn KeyStore>) -> Result<Arc<Self>, TwostepError> {
+        let vault = core_vault::Vault::open(Path::new(&path), &ForeignKeyStore(key_store), Arc::new(SystemClock))?;
+        Ok(Self::wrap(vault))
+    }
+
+    /// Creates a new vault whose key is derived from `passphrase` (Argon2id at OWASP's cost):
+    /// for desktops and tests, where no platform key store exists.
+    #[uniffi::constructor]
+    pub fn create_with_passphrase(path: String, passphrase: String) -> Result<Arc<Self>, TwostepError> {
+        let passphrase = Zeroizing::new(passphrase);
+        let key_store = PassphraseKeyStore::new(&passphrase);
+        Ok(Self::wrap(core_vault::Vault::create(Path::new(&path), &key_store, Arc::new(SystemClock))?))
+    }
+
+    /// Opens a vault created with [`Vault::create_with_passphrase`].
+    #[uniffi::constructor]
+    pub fn open_with_passphrase(path: String, passphrase: String) -> Result<Arc<Self>, TwostepError> {
+        let passphrase = Zeroizing::new(passphrase);
+        let key_store = PassphraseKeyStore::new(&passphrase);
+        Ok(Self::wrap(core_vault::Vault::open(Path::new(&path), &key_store, Arc::new(SystemClock))?))
+    }
+
+    /// Every entry in the user's order, without secrets.
+    pub fn list(&self) -> Result<Vec<Entry>, TwostepError> {
+        Ok(self.lock()?.list().into_iter().map(Entry::from).collect())
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> Result<u32, TwostepError> {
+        // Positions are u32 in core, so the count fits.
+        Ok(self.lock()?.len() as u32)
+    }
+
+    /// True when the vault holds no entry: the app's empty state.
+    pub fn is_empty(&self) -> Result<bool, TwostepError> {
+        Ok(self.lock()?.is_empty())
+    }
+
+    /// Adds the credential an `otpauth://` URI describes, at the end of the list.
+    pub fn add_uri(&self, uri: String) -> Result<Entry, TwostepError> {
+        let uri = Zeroizing::new(uri);
+        let credential = uri::parse(&uri)?;
+        Ok(self.lock()?.add(&credential)?.into())
+    }
+
+    /// Adds many URIs in one transaction: all are added, or none. Every URI is read and
+    /// checked before anything is stored; a refused one is reported as `InvalidInput` whose
+    /// field names its place in the list, counting from 1 (`"line 3: secret"`).
+    pub fn add_uris(&self, uris: Vec<String>) -> Result<Vec<Entry>, TwostepError> {
+        let uris = Zeroizing::new(uris);
+        let credentials = uris
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let at = |error: UriError| LineError { line: i + 1, error };
+                let credential = uri::parse(u).map_err(at)?;
+                credential.validate().map_err(|e| at(e.into()))?;
+                Ok(credential)
+            })
+            .collect::<Result<Vec<_>, LineError>>()?;
+        Ok(self.lock()?.add_all(&credentials)?.into_iter().map(Entry::from).collect())
+    }
+
+    /// Imports a text file of `otpauth://` URIs, one per line (blank lines and `#` comments
+    /// skipped), in one transaction: all are added, or none. A refused line is reported as
+    /// `InvalidInput` whose field names it (`"line 3: secret"`).
+    pub fn import_uri_list(&self, text: String) -> Result<Vec<Entry>, TwostepError> {
+        let text = Zeroizing::new(text);
+        let credentials: Vec<_> = parse_uri_list(&text)?.into_iter().map(|(_, c)| c).collect();
+        Ok(self.lock()?.add_all(&credentials)?.into_iter().map(Entry::from).collect())
+    }
+
+    /// Changes an entry's names.
+    pub fn rename(&self, id: String, issuer: String, account: String) -> Result<Entry, TwostepError> {
+        Ok(self.lock()?.rename(&id, &issuer, &account)?.into())
+    }
+
+    /// Puts the entries in the order of `ids`, which must name every entry once.
+    pub fn reorder(&self, ids: Vec<String>) -> Result<(), TwostepError> {
+        Ok(self.lock()?.reorder(&ids)?)
+    }
+
+    /// Deletes an entry and its secret; returns what was removed.
+    pub fn remove(&self, id: String) -> Result<Entry, TwostepError> {
+        Ok(self.lock()?.remove(&id)?.into())
+    }
+
+    /// The code of one entry at `unix_seconds`. For HOTP the counter is advanced and saved
+    /// first, so a code once shown is never shown again.
+    pub fn code(&self, id: String, unix_seconds: u64) -> Result<String, TwostepError> {
+        Ok(self.lock()?.code(&id, unix_seconds)?)
+    }
+
+    /// Like [`Vault::code`], with the grouping, the countdown and the next code.
+    pub fn view(&self, id: String, unix_seconds: u64) -> Result<CodeView, TwostepError> {
+        Ok(self.lock()?.view(&id, unix_seconds)?.into())
+    }
+
+    /// Every entry's code at `unix_seconds`, in the user's order: one call per screen refresh.
+    pub fn codes(&self, unix_seconds: u64) -> Result<Vec<EntryCode>, TwostepError> {
+        Ok(self.lock()?.codes(unix_seconds).into_iter().map(EntryCode::from).collect())
+    }
+
+    /// [`Vault::codes`] at the system clock's current time.
+    pub fn codes_now(&self) -> Result<Vec<EntryCode>, TwostepError> {
+        let vault = self.lock()?;
+        let now = vault.now();
+        Ok(vault.codes(now).into_iter().map(EntryCode::from).collect())
+    }
+}
+
+impl Vault {
+    fn wrap(vault: core_vault::Vault) -> Arc<Self> {
+        Arc::new(Vault { inner: Mutex::new(vault) })
+    }
+
+    /// A panic inside an earlier call (caught at the FFI) poisons the lock; the vault in
+    /// memory may then be half-updated, so it is not used again. The file is intact.
+    fn lock(&self) -> Result<MutexGuard<'_, core_vault::Vault>, TwostepError> {
+        self.inner.lock().map_err(|_| TwostepError::Storage {
+            reason: "an earlier call failed unexpectedly; close and reopen the vault".into(),
+        })
+    }
+}
+
+impl From<core_vault::Entry> for Entry {
+    fn from(e: core_vault::Entry) -> Self {
+        Entry {
+            id: e.id,
+            issuer: e.issuer,
+            account: e.account,
+            params: e.params.into(),
+            position: e.position,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+impl From<core_vault::EntryCode> for EntryCode {
+    fn from(c: core_vault::EntryCode) -> Self {
+        EntryCode { id: c.id, code: c.code.map(CodeView::from) }
+    }
+}
