@@ -9,8 +9,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use twostep_core::clock::SystemClock;
-use twostep_core::import::{LineError, parse_uri_list};
-use twostep_core::otp::uri::{self, UriError};
+use twostep_core::import::{parse_uri_list, parse_uris};
+use twostep_core::otp::uri;
 use twostep_core::vault::{self as core_vault, PassphraseKeyStore};
 use zeroize::Zeroizing;
 
@@ -115,16 +115,7 @@ impl Vault {
     /// field names its place in the list, counting from 1 (`"line 3: secret"`).
     pub fn add_uris(&self, uris: Vec<String>) -> Result<Vec<Entry>, TwostepError> {
         let uris = Zeroizing::new(uris);
-        let credentials = uris
-            .iter()
-            .enumerate()
-            .map(|(i, u)| {
-                let at = |error: UriError| LineError { line: i + 1, error };
-                let credential = uri::parse(u).map_err(at)?;
-                credential.validate().map_err(|e| at(e.into()))?;
-                Ok(credential)
-            })
-            .collect::<Result<Vec<_>, LineError>>()?;
+        let credentials = parse_uris(uris.iter().map(String::as_str))?;
         Ok(self.lock()?.add_all(&credentials)?.into_iter().map(Entry::from).collect())
     }
 

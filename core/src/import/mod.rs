@@ -5,4 +5,4 @@
 
 pub mod uri_list;
 
-pub use uri_list::{LineError, parse_uri_list};
+pub use uri_list::{LineError, parse_uri_list, parse_uris};

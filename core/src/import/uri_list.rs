@@ -21,18 +21,28 @@ impl std::fmt::Display for LineError {
 
 /// Every credential of the file with the number of its line, or the first refused line.
 pub fn parse_uri_list(text: &str) -> Result<Vec<(usize, Credential)>, LineError> {
-    let mut credentials = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let at = |error: UriError| LineError { line: index + 1, error };
-        let credential = uri::parse(line).map_err(at)?;
-        credential.validate().map_err(|e| at(e.into()))?;
-        credentials.push((index + 1, credential));
-    }
-    Ok(credentials)
+    let lines = text.lines().enumerate().map(|(i, line)| (i + 1, line.trim()));
+    parse_numbered(lines.filter(|(_, line)| !line.is_empty() && !line.starts_with('#')))
+}
+
+/// URIs given one by one (a list from an app screen): numbered by position from 1, every
+/// item must be a URI.
+pub fn parse_uris<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<Credential>, LineError> {
+    let numbered = items.into_iter().enumerate().map(|(i, item)| (i + 1, item.trim()));
+    Ok(parse_numbered(numbered)?.into_iter().map(|(_, c)| c).collect())
+}
+
+fn parse_numbered<'a>(
+    items: impl Iterator<Item = (usize, &'a str)>,
+) -> Result<Vec<(usize, Credential)>, LineError> {
+    items
+        .map(|(line, item)| {
+            let at = |error: UriError| LineError { line, error };
+            let credential = uri::parse(item).map_err(at)?;
+            credential.validate().map_err(|e| at(e.into()))?;
+            Ok((line, credential))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -63,5 +73,12 @@ mod tests {
         let text = format!("{GOOD}\notpauth://totp/{long}:y?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ\n");
         let e = parse_uri_list(&text).unwrap_err();
         assert_eq!((e.line, e.error.field()), (2, "issuer"));
+    }
+
+    #[test]
+    fn items_are_numbered_by_position_and_an_empty_item_is_refused() {
+        let e = parse_uris([GOOD, "", GOOD]).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert_eq!(parse_uris([GOOD, GOOD]).unwrap().len(), 2);
     }
 }

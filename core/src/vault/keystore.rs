@@ -134,7 +134,9 @@ impl KeyStore for PassphraseKeyStore {
 
     fn unwrap_key(&self, wrapped: &[u8]) -> Result<SecretBytes, KeyStoreError> {
         if wrapped.len() != HEADER_LEN + NONCE_LEN + KEY_LEN + 16 || wrapped[0] != BLOB_VERSION {
-            return Err(KeyStoreError::Malformed("not a passphrase-wrapped key of a known version".into()));
+            // Most likely a vault whose key a platform key store wraps, opened with a
+            // passphrase: the wrong key, not a damaged file the user should restore.
+            return Err(KeyStoreError::WrongKey);
         }
         let word = |i: usize| u32::from_le_bytes(wrapped[i..i + 4].try_into().expect("4 bytes"));
         let params = KdfParams { memory_kib: word(1), iterations: word(5), parallelism: word(9) };
@@ -186,5 +188,11 @@ mod tests {
     fn debug_does_not_show_the_passphrase() {
         let shown = format!("{:?}", PassphraseKeyStore::new("correct horse battery"));
         assert!(!shown.contains("horse"), "{shown}");
+    }
+
+    #[test]
+    fn a_key_wrapped_by_another_kind_of_key_store_is_the_wrong_key() {
+        let platform_wrapped = vec![0xA5u8; 60];
+        assert_eq!(PassphraseKeyStore::new("pw").unwrap_key(&platform_wrapped), Err(KeyStoreError::WrongKey));
     }
 }
