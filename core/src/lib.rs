@@ -3,14 +3,18 @@
 //! - [`otp`]: codes (TOTP, HOTP, Steam), otpauth URIs, what a code screen shows;
 //! - [`import`]: other apps' exports turned into credentials;
 //! - [`vault`]: the encrypted SQLite vault of credentials and its key stores;
+//! - [`methods`]: the primary/backup method rules, phone numbers, sign-in fallback, changing methods;
 //! - [`protocol`]: the wire protocol shared with the backend (bodies, signed push messages);
+//! - [`client`]: the app's side of that protocol: sign-in, enrollment, push approvals, trust;
 //! - [`clock`]: the `Clock` every time-dependent rule asks;
 //! - [`secret`]: the redacting, zeroizing byte type every secret travels in.
 //!
 //! No UniFFI here: `twostep-ffi` wraps these types for the apps.
 
+pub mod client;
 pub mod clock;
 pub mod import;
+pub mod methods;
 pub mod otp;
 pub mod protocol;
 pub mod secret;

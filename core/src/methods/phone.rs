@@ -367,7 +367,8 @@ mod tests {
 
     #[test]
     fn international_numbers_written_many_ways_read_the_same() {
-        for input in ["+1 (206) 555-0100", "+1 206 555 0100", "+1.206.555.0100", "+12065550100", "  +1-206-555-0100\n"] {
+        for input in ["+1 (206) 555-0100", "+1 206 555 0100", "+1.206.555.0100", "+12065550100", "  +1-206-555-0100\n"]
+        {
             assert_eq!(e164(input, None), "+12065550100", "{input:?}");
         }
         assert_eq!(e164("+44 20 7946 0958", None), "+442079460958");
@@ -487,9 +488,9 @@ mod tests {
 
     #[test]
     fn errors_never_repeat_the_number() {
-        for (input, default) in [("206 555 0100", None), ("+1 206 555 0100 x12", None), ("+1206555010012345", None)] {
-            let e = refusal(input, default);
-            assert!(!e.message().contains("555"), "{e}");
+        for input in ["360 867 5309", "+1 360 867 5309 x12", "+1360867530912345", "+1 360 867 5309#"] {
+            let e = refusal(input, None);
+            assert!(!e.message().contains("867"), "{e}");
         }
     }
 
@@ -559,8 +560,8 @@ mod properties {
                 prop_assert!(n.e164().starts_with('+'));
                 prop_assert!(digits.bytes().all(|b| b.is_ascii_digit()));
                 prop_assert!((MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()));
-                prop_assert_eq!(PhoneNumber::parse(n.e164(), None).as_ref(), Ok(&n));
-                prop_assert_eq!(PhoneNumber::from_e164(n.e164()).as_ref(), Ok(&n));
+                prop_assert_eq!(PhoneNumber::parse(n.e164(), None), Ok(n.clone()));
+                prop_assert_eq!(PhoneNumber::from_e164(n.e164()), Ok(n.clone()));
                 prop_assert_eq!(format!("+{}{}", n.calling_code(), n.national_number()), n.e164());
             }
         }

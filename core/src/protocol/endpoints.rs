@@ -11,6 +11,7 @@
 //! | `POST /v1/enrollment` | session | [`Enroll`] → [`EnrollmentStarted`] |
 //! | `POST /v1/enrollment/verify` | session | [`VerifyMethod`] → [`EnrollmentStatus`] |
 //! | `POST /v1/methods/change` | session | [`ChangeMethods`] → [`EnrollmentStarted`] |
+//! | `POST /v1/methods/send` | session | [`SendCode`] → [`CodeSent`] (a code to a current SMS/voice method, the proof for a change) |
 //! | `POST /v1/devices` | session | [`RegisterDevice`] → [`DeviceRegistered`] |
 //! | `POST /v1/devices/{device}/challenges` | device signature | [`SignedEnvelope`] of [`DeviceProof`] → [`PendingChallenges`] |
 //! | `POST /v1/challenges/{id}/answer` | device signature | [`SignedEnvelope`] of [`Answer`] → [`AnswerAccepted`] |

@@ -138,11 +138,19 @@ impl SigningKey {
 
     pub fn sign<T: Serialize>(&self, message: &T) -> SignedEnvelope {
         let bytes = serde_json::to_vec(message).expect("protocol messages always serialise");
-        let signature = self
-            .pair
-            .sign(&SystemRandom::new(), &bytes)
-            .expect("the operating system's random source failed");
-        SignedEnvelope { payload: BASE64URL_NOPAD.encode(&bytes), signature: BASE64URL_NOPAD.encode(signature.as_ref()) }
+        let signature = self.sign_bytes(&bytes);
+        SignedEnvelope { payload: BASE64URL_NOPAD.encode(&bytes), signature: BASE64URL_NOPAD.encode(&signature) }
+    }
+
+    /// The ES256 signature of `message` in the fixed form (r ‖ s, 64 bytes), as
+    /// [`SignedEnvelope::signature`] carries it. For signers that work on bytes, such as a
+    /// device key kept behind a platform key store.
+    pub fn sign_bytes(&self, message: &[u8]) -> Vec<u8> {
+        self.pair
+            .sign(&SystemRandom::new(), message)
+            .expect("the operating system's random source failed")
+            .as_ref()
+            .to_vec()
     }
 }
 

@@ -1,0 +1,183 @@
+//! Turning two-step verification on, and changing methods later, from the app.
+//!
+//! Owns the enrollment calls and what the app does with their answer: when a method is the
+//! authenticator app, the server's `otpauth://` URI is parsed with core's strict parser and
+//! added to the vault at once, so the code the user confirms with comes from the very seed
+//! that was stored. Also the codes of vault entries at the *corrected* time, which is what
+//! the server checks them against.
+//!
+//! Choosing methods again before confirming (a second tap on "Enable", a change started
+//! twice) makes the server replace the pending seed: the entry the first try added can then
+//! never make a valid code, so it is removed when the new one is added (the state record
+//! `client.enrollment_entry` remembers which entry is the unconfirmed one). Does not own the
+//! method rules (primary/backup table,
+//! different numbers): the server applies them and reports `rule_violation` with the rule.
+
+use zeroize::Zeroizing;
+
+use super::error::{ClientError, Result};
+use super::signin::check_code;
+use super::state::{self, SessionRecord};
+use super::{Client, Inner};
+use crate::clock::Clock;
+use crate::otp::uri;
+use crate::protocol::Role;
+use crate::protocol::endpoints::{
+    ChangeMethods, CodeSent, Enroll, EnrollmentStarted, EnrollmentStatus, MethodSpec, SendCode, VerifyMethod,
+};
+use crate::secret::SecretBytes;
+use crate::vault::{Entry, VaultError};
+
+/// An `otpauth://` URI: it holds the seed, so it is never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUri(Zeroizing<String>);
+
+impl SecretUri {
+    /// The URI itself, for a QR code the user scans into another authenticator.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretUri {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretUri(<redacted>)")
+    }
+}
+
+/// The authenticator method of an enrollment, already in the vault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthenticatorSetup {
+    /// The vault entry holding the seed; its code confirms the method.
+    pub entry: Entry,
+    pub uri: SecretUri,
+}
+
+/// Where an enrollment (or a change of methods) stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrollment {
+    /// Present when one of the methods is the authenticator app.
+    pub authenticator: Option<AuthenticatorSetup>,
+    /// Methods that still need a code.
+    pub pending: Vec<Role>,
+}
+
+impl Client {
+    /// Chooses the primary and backup methods. For an authenticator app the seed is added to
+    /// the vault before this returns; SMS and voice codes go out as the server sends them.
+    pub async fn enroll(&self, primary: MethodSpec, backup: MethodSpec) -> Result<Enrollment> {
+        self.call(move |i| async move {
+            let session = i.session()?;
+            let started: EnrollmentStarted =
+                i.http.post("/v1/enrollment", Some(&session.session), &Enroll { primary, backup }).await?;
+            i.store_authenticator(started, &session)
+        })
+        .await
+    }
+
+    /// Confirms one method with a code it received (or, for the app, made).
+    pub async fn verify_method(&self, role: Role, code: &str) -> Result<EnrollmentStatus> {
+        let code = Zeroizing::new(check_code(code)?);
+        self.call(move |i| async move {
+            let mut session = i.session()?;
+            let mut body = VerifyMethod { role, code: code.to_string() };
+            let status: Result<EnrollmentStatus> =
+                i.http.post("/v1/enrollment/verify", Some(&session.session), &body).await;
+            zeroize::Zeroize::zeroize(&mut body.code);
+            let status = status?;
+            if status.enabled {
+                let mut v = i.vault();
+                // The pair is on: its seed is the one to keep.
+                v.delete_state(state::ENROLLMENT_ENTRY)?;
+                if session.enrollment_only {
+                    session.enrollment_only = false;
+                    state::save(&mut v, state::SESSION, &session)?;
+                }
+            }
+            Ok(status)
+        })
+        .await
+    }
+
+    /// Sends a code to one of the current SMS/voice methods: the proof that
+    /// [`Client::change_methods`] needs (the authenticator app makes its own code).
+    pub async fn send_method_code(&self, to: Role) -> Result<CodeSent> {
+        self.call(move |i| async move {
+            let session = i.session()?;
+            i.http.post("/v1/methods/send", Some(&session.session), &SendCode { to }).await
+        })
+        .await
+    }
+
+    /// Replaces both methods; needs a fresh code from one of the current ones. With neither
+    /// at hand the user goes to account recovery (outside this client).
+    pub async fn change_methods(
+        &self,
+        proof_role: Role,
+        proof_code: &str,
+        primary: MethodSpec,
+        backup: MethodSpec,
+    ) -> Result<Enrollment> {
+        let code = Zeroizing::new(check_code(proof_code)?);
+        self.call(move |i| async move {
+            let session = i.session()?;
+            let mut body = ChangeMethods { proof_role, proof_code: code.to_string(), primary, backup };
+            let started: Result<EnrollmentStarted> =
+                i.http.post("/v1/methods/change", Some(&session.session), &body).await;
+            zeroize::Zeroize::zeroize(&mut body.proof_code);
+            i.store_authenticator(started?, &session)
+        })
+        .await
+    }
+
+    /// The current code of a vault entry at the corrected time (what the server expects,
+    /// even when the phone's clock is off). HOTP entries advance their counter.
+    pub fn code(&self, entry_id: &str) -> Result<String> {
+        let now = self.inner.clock.now_unix_seconds();
+        Ok(self.inner.vault().code(entry_id, now)?)
+    }
+}
+
+impl Inner {
+    fn store_authenticator(&self, started: EnrollmentStarted, session: &SessionRecord) -> Result<Enrollment> {
+        let EnrollmentStarted { authenticator_uri, pending } = started;
+        let authenticator = match authenticator_uri {
+            None => None,
+            Some(raw) => {
+                let raw = Zeroizing::new(raw);
+                let mut credential = uri::parse(&raw).map_err(|e| ClientError::UnexpectedResponse {
+                    status: 200,
+                    // UriError names the field and never quotes the URI.
+                    reason: format!("the authenticator URI is not usable: {e}"),
+                })?;
+                if credential.account.is_empty() {
+                    credential.account = session.email.clone();
+                }
+                let mut v = self.vault();
+                if let Some(old) = v.state(state::ENROLLMENT_ENTRY)? {
+                    // The server replaced that pending seed; its entry can never make a valid code.
+                    let old = String::from_utf8_lossy(old.expose()).into_owned();
+                    match v.remove(&old) {
+                        Ok(_) | Err(VaultError::EntryNotFound(_)) => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                let entry = v.add(&credential)?;
+                v.put_state(state::ENROLLMENT_ENTRY, &SecretBytes::from_slice(entry.id.as_bytes()))?;
+                Some(AuthenticatorSetup { entry, uri: SecretUri(raw) })
+            }
+        };
+        Ok(Enrollment { authenticator, pending })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_uri_is_never_shown() {
+        let u = SecretUri(Zeroizing::new("otpauth://totp/X:ada?secret=JBSWY3DPEHPK3PXP".into()));
+        assert!(!format!("{u:?}").contains("JBSWY3DP"));
+    }
+}
