@@ -72,6 +72,9 @@ pub enum Command {
     Rename(RenameArgs),
     /// Add every otpauth URI of a file, all or nothing (creating the vault if there is none)
     Import(ImportArgs),
+    /// Run the reference backend (seller login, two-step verification, push approvals,
+    /// trusted devices) on this machine until stopped
+    Serve(crate::serve::ServeArgs),
 }
 
 const CODE_HELP: &str = "\

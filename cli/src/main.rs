@@ -10,7 +10,7 @@
 //! - [`watch`] — `watch`;
 //! - [`unlock`] — finding and unlocking the vault;
 //! - [`select`] — which entries a QUERY names;
-//! - [`import`] — the one-URI-per-line file format;
+//! - [`serve`] — `serve`, the reference backend;
 //! - [`input`] — reading files and standard input;
 //! - [`output`] — tables, JSON and the countdown bar;
 //! - [`error`] — messages and exit statuses.
@@ -21,6 +21,7 @@ mod error;
 mod input;
 mod output;
 mod select;
+mod serve;
 mod unlock;
 mod vault_cmd;
 mod watch;
@@ -47,5 +48,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Remove(a) => vault_cmd::remove(vault, a),
         Command::Rename(a) => vault_cmd::rename(vault, a),
         Command::Import(a) => vault_cmd::import(vault, a),
+        Command::Serve(a) => serve::run(a),
     }
 }

@@ -1,0 +1,102 @@
+//! What a server is started with: where it listens, its database, its clock, how costly
+//! password hashing is, how long things live, and where codes are sent.
+//!
+//! Defaults are the production values; tests override the password cost (OWASP's Argon2id
+//! costs ~20 ms per hash, which adds up over hundreds of sign-ins) and move the clock.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use twostep_core::clock::{Clock, SystemClock};
+
+use crate::outbox::{CodeSender, LogSender};
+
+/// Argon2id cost parameters for password hashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordCost {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl PasswordCost {
+    /// OWASP Password Storage Cheat Sheet's Argon2id minimum: 19 MiB, 2 iterations, 1 lane.
+    pub const OWASP: PasswordCost = PasswordCost { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
+
+    /// The cheapest cost Argon2 accepts: for tests only, never for real passwords.
+    pub const INSECURE_FOR_TESTS: PasswordCost = PasswordCost { memory_kib: 8, iterations: 1, parallelism: 1 };
+}
+
+impl Default for PasswordCost {
+    fn default() -> Self {
+        Self::OWASP
+    }
+}
+
+/// How long each thing lives, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// A password sign-in waiting for its second step.
+    pub attempt: u64,
+    /// An SMS or voice code.
+    pub code: u64,
+    /// A session token.
+    pub session: u64,
+    /// A trust token ("Don't ask for codes on this device").
+    pub trust: u64,
+    /// A push challenge.
+    pub challenge: u64,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self { attempt: 10 * 60, code: 10 * 60, session: 12 * 3600, trust: 30 * 24 * 3600, challenge: 2 * 60 }
+    }
+}
+
+/// Everything [`crate::Server::start`] needs.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Where to listen; port 0 picks a free port (see [`crate::RunningServer::addr`]).
+    pub addr: SocketAddr,
+    /// The SQLite file; created and migrated when needed, never deleted.
+    pub db_path: PathBuf,
+    /// Serve `GET /v1/dev/outbox` (SMS/voice codes in clear): for tests and the demo only.
+    pub dev_outbox: bool,
+    /// Every "now" of the server, including the `Date` header.
+    pub clock: Arc<dyn Clock>,
+    pub password_cost: PasswordCost,
+    pub lifetimes: Lifetimes,
+    /// Delivers SMS/voice messages after they are recorded in the outbox table.
+    pub sender: Arc<dyn CodeSender>,
+}
+
+impl ServerConfig {
+    /// Production defaults: system clock, OWASP password cost, no dev outbox, log sender.
+    pub fn new(addr: SocketAddr, db_path: impl Into<PathBuf>) -> Self {
+        Self {
+            addr,
+            db_path: db_path.into(),
+            dev_outbox: false,
+            clock: Arc::new(SystemClock),
+            password_cost: PasswordCost::OWASP,
+            lifetimes: Lifetimes::default(),
+            sender: Arc::new(LogSender),
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("addr", &self.addr)
+            .field("db_path", &self.db_path)
+            .field("dev_outbox", &self.dev_outbox)
+            .field("now", &self.clock.now_unix_seconds())
+            .field("password_cost", &self.password_cost)
+            .field("lifetimes", &self.lifetimes)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,138 @@
+//! The database: one SQLite connection in WAL mode behind a mutex, opened and migrated once.
+//!
+//! Owns opening, migrating and the transaction discipline: every request's writes happen in
+//! one `IMMEDIATE` transaction ([`Db::write`]), committed only when the closure returns `Ok`,
+//! so a refused request leaves nothing half-written. Callers run it on a blocking thread.
+//! A refusal that must still record something (a failed code counts towards the throttle)
+//! returns `Ok(Err(refusal))`: the record commits, the refusal is reported.
+//!
+//! One connection is enough for a reference backend: each request holds it for a few
+//! hundred microseconds, and password hashing (the only slow step) happens outside it.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::error::Error;
+use crate::schema;
+
+/// Why the database could not be opened. It is kept as it is in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot open the database: {0}")]
+    Open(#[source] rusqlite::Error),
+    #[error("the database is version {found}, newer than this build's {supported}; it was left as it is")]
+    TooNew { found: u32, supported: u32 },
+    #[error("cannot migrate the database (left as it was): {0}")]
+    Migrate(#[source] rusqlite::Error),
+}
+
+pub struct Db {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, DbError> {
+        let mut conn = Connection::open(path).map_err(DbError::Open)?;
+        // WAL: readers never wait for the writer, and a killed process loses nothing
+        // committed. Foreign keys so deleting a login or a replaced method takes its rows along.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(DbError::Open)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(DbError::Open)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(DbError::Open)?;
+        conn.busy_timeout(Duration::from_secs(5)).map_err(DbError::Open)?;
+
+        let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(DbError::Open)?;
+        if found > schema::CURRENT_VERSION {
+            return Err(DbError::TooNew { found, supported: schema::CURRENT_VERSION });
+        }
+        if found < schema::CURRENT_VERSION {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::Migrate)?;
+            schema::upgrade(&tx, found).map_err(DbError::Migrate)?;
+            tx.commit().map_err(DbError::Migrate)?;
+        }
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while the lock was held rolled its transaction back when it unwound, so the
+        // connection is still consistent.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` in one write transaction, committed only if `f` returns `Ok`.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in a read transaction (a consistent snapshot).
+    pub fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        f(&tx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_is_created_at_the_current_version_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let db = Db::open(&path).unwrap();
+        let (version, mode): (u32, String) = db
+            .read(|tx| {
+                Ok((
+                    tx.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+                    tx.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((version, mode.as_str()), (schema::CURRENT_VERSION, "wal"));
+        drop(db);
+        // Opening again migrates nothing and keeps everything.
+        Db::open(&path).unwrap();
+    }
+
+    #[test]
+    fn a_database_from_a_newer_build_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future (x INTEGER); PRAGMA user_version = 99;").unwrap();
+        }
+        assert!(matches!(Db::open(&path), Err(DbError::TooNew { found: 99, .. })));
+        let conn = Connection::open(&path).unwrap();
+        let tables: u32 =
+            conn.query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'future'", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 1, "left as it was");
+    }
+
+    #[test]
+    fn a_refused_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("s.db")).unwrap();
+        let result: Result<(), Error> = db.write(|tx| {
+            tx.execute("INSERT INTO logins (id, email, password_hash, created_at) VALUES ('l', 'a@b.c', 'h', 0)", [])?;
+            Err(Error::invalid("x", "refused"))
+        });
+        assert!(result.is_err());
+        let n: u32 = db.read(|tx| Ok(tx.query_row("SELECT COUNT(*) FROM logins", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(n, 0);
+    }
+}

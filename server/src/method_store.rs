@@ -1,0 +1,181 @@
+//! The login's verification methods as stored: the active pair, and a pending pair while one
+//! is enrolled or changed to. The rules about which pairs are allowed are core's
+//! ([`twostep_core::methods`]); this module only keeps and converts them.
+//!
+//! Also the conversions between the wire's types ([`MethodSpec`], the protocol's `Role` and
+//! `MethodKind`) and core's, and the masked label a sign-in screen shows.
+
+use rusqlite::{Row, Transaction, params};
+use twostep_core::methods::{Method, MethodChoice, MethodPair, PhoneChoice, PhoneLine};
+use twostep_core::protocol::endpoints::MethodSpec;
+use twostep_core::protocol::{self, MethodSummary};
+use twostep_core::secret::SecretBytes;
+
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Pending,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Pending => "pending",
+        }
+    }
+}
+
+/// One stored method.
+#[derive(Debug)]
+pub struct StoredMethod {
+    pub id: String,
+    pub role: protocol::Role,
+    pub method: Method,
+    /// The TOTP seed, for an authenticator app.
+    pub seed: Option<SecretBytes>,
+    pub verified_at: Option<u64>,
+    pub last_totp_step: Option<u64>,
+}
+
+impl StoredMethod {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let role: String = r.get(1)?;
+        let json: String = r.get(2)?;
+        let method = serde_json::from_str(&json)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?;
+        Ok(Self {
+            id: r.get(0)?,
+            role: if role == "backup" { protocol::Role::Backup } else { protocol::Role::Primary },
+            method,
+            seed: r.get::<_, Option<Vec<u8>>>(3)?.map(SecretBytes::new),
+            verified_at: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
+            last_totp_step: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+        })
+    }
+
+    pub fn summary(&self) -> MethodSummary {
+        summary(&self.method)
+    }
+}
+
+/// A stored primary and backup.
+#[derive(Debug)]
+pub struct StoredPair {
+    pub primary: StoredMethod,
+    pub backup: StoredMethod,
+}
+
+impl StoredPair {
+    pub fn get(&self, role: protocol::Role) -> &StoredMethod {
+        match role {
+            protocol::Role::Primary => &self.primary,
+            protocol::Role::Backup => &self.backup,
+        }
+    }
+
+    pub fn both(&self) -> [&StoredMethod; 2] {
+        [&self.primary, &self.backup]
+    }
+
+    /// The pair as core's rules see it.
+    pub fn rules_pair(&self) -> Result<MethodPair> {
+        MethodPair::new(self.primary.method.clone(), self.backup.method.clone())
+            .map_err(|e| Error::Internal(format!("a stored pair breaks a rule: {}", e.code())))
+    }
+
+    /// Roles still waiting for their code, primary first.
+    pub fn pending_roles(&self) -> Vec<protocol::Role> {
+        self.both().iter().filter(|m| m.verified_at.is_none()).map(|m| m.role).collect()
+    }
+}
+
+/// The login's pair with `status`, if it has one.
+pub fn load(tx: &Transaction<'_>, login_id: &str, status: Status) -> Result<Option<StoredPair>> {
+    let mut stmt = tx.prepare(
+        "SELECT id, role, method, seed, verified_at, last_totp_step FROM methods
+         WHERE login_id = ?1 AND status = ?2",
+    )?;
+    let rows = stmt.query_map(params![login_id, status.as_str()], StoredMethod::from_row)?;
+    let (mut primary, mut backup) = (None, None);
+    for row in rows {
+        let m = row?;
+        match m.role {
+            protocol::Role::Primary => primary = Some(m),
+            protocol::Role::Backup => backup = Some(m),
+        }
+    }
+    Ok(match (primary, backup) {
+        (Some(primary), Some(backup)) => Some(StoredPair { primary, backup }),
+        _ => None,
+    })
+}
+
+/// Stores `pair` as the login's pending pair, replacing an earlier pending one. Returns the
+/// new rows' ids (primary, backup). An authenticator app gets `seed`.
+pub fn store_pending(
+    tx: &Transaction<'_>,
+    login_id: &str,
+    pair: &MethodPair,
+    seed: Option<&[u8]>,
+    now: u64,
+) -> Result<(String, String)> {
+    tx.execute("DELETE FROM methods WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
+    let mut ids = Vec::with_capacity(2);
+    for (role, method) in [("primary", pair.primary()), ("backup", pair.backup())] {
+        let id = crate::crypto::new_id();
+        let json = serde_json::to_string(method).map_err(|e| Error::Internal(e.to_string()))?;
+        let method_seed = matches!(method, Method::AuthenticatorApp).then_some(seed).flatten();
+        tx.execute(
+            "INSERT INTO methods (id, login_id, status, role, method, seed, created_at)
+             VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
+            params![id, login_id, role, json, method_seed, now as i64],
+        )?;
+        ids.push(id);
+    }
+    let backup = ids.pop().unwrap_or_default();
+    let primary = ids.pop().unwrap_or_default();
+    Ok((primary, backup))
+}
+
+pub fn mark_verified(tx: &Transaction<'_>, method_id: &str, now: u64) -> Result<()> {
+    tx.execute("UPDATE methods SET verified_at = ?2 WHERE id = ?1", params![method_id, now as i64])?;
+    Ok(())
+}
+
+pub fn record_totp_step(tx: &Transaction<'_>, method_id: &str, step: u64) -> Result<()> {
+    tx.execute("UPDATE methods SET last_totp_step = ?2 WHERE id = ?1", params![method_id, step as i64])?;
+    Ok(())
+}
+
+/// The pending pair replaces the active one (whose codes go with it).
+pub fn activate_pending(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
+    tx.execute("DELETE FROM methods WHERE login_id = ?1 AND status = 'active'", [login_id])?;
+    tx.execute("UPDATE methods SET status = 'active' WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
+    Ok(())
+}
+
+/// The wire's method as the form a user filled in. Numbers must be international (`+…`):
+/// the wire carries no country picker.
+pub fn choice(spec: &MethodSpec) -> MethodChoice {
+    let phone = |number: &str, line| PhoneChoice { number: number.to_owned(), default_calling_code: None, line };
+    match spec {
+        MethodSpec::AuthenticatorApp => MethodChoice::AuthenticatorApp,
+        MethodSpec::Sms { number } => MethodChoice::Sms(phone(number, PhoneLine::Mobile)),
+        MethodSpec::Voice { number, landline } => {
+            MethodChoice::Voice(phone(number, if *landline { PhoneLine::Landline } else { PhoneLine::Mobile }))
+        }
+    }
+}
+
+/// What the sign-in screen shows: "Authenticator app", or the number masked ("•••• 0100").
+pub fn summary(method: &Method) -> MethodSummary {
+    let (kind, label) = match method {
+        Method::AuthenticatorApp => (protocol::MethodKind::AuthenticatorApp, "Authenticator app".to_owned()),
+        Method::Sms { number } => (protocol::MethodKind::Sms, number.masked_short()),
+        Method::Voice { number, .. } => (protocol::MethodKind::Voice, number.masked_short()),
+    };
+    MethodSummary { kind, label }
+}

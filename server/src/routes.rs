@@ -1,0 +1,215 @@
+//! The HTTP surface: the endpoint table of [`twostep_core::protocol::endpoints`] (plus
+//! `POST /v1/methods/send`) mapped to the module that does each job, and the headers every
+//! response carries.
+//!
+//! Handlers only extract and answer: the work runs on the blocking pool through
+//! [`app::run`]. Every response, errors included, carries a `Date` header written from the
+//! server's injected clock (so a test clock and the header agree, and phones correct their
+//! drift against it) and `Cache-Control: no-store` (bodies hold tokens).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, UNIX_EPOCH};
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, DATE};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use twostep_core::protocol::endpoints::{
+    AnswerAccepted, AttemptStatus, ChangeMethods, CodeSent, CreateLogin, DeviceRegistered, Enroll, EnrollmentStarted,
+    EnrollmentStatus, LoggedOut, LoginCreated, Logout, Outbox, PendingChallenges, PushStarted, RegisterDevice,
+    SendCode, SignIn, SignInResponse, SignedIn, StartPush, TrustSummary, VerifyCode, VerifyMethod,
+};
+use twostep_core::protocol::{ErrorCode, SignedEnvelope};
+
+use crate::app::{self, App, Shared};
+use crate::error::{Error, Result};
+use crate::extract::{Bearer, JsonBody};
+use crate::sessions::{self, Session};
+use crate::{account, attempts, enrollment, logins, outbox, push};
+
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/v1/logins", post(create_login))
+        .route("/v1/signin", post(sign_in))
+        .route("/v1/signin/{attempt}", get(attempt_status))
+        .route("/v1/signin/{attempt}/send", post(send_code))
+        .route("/v1/signin/{attempt}/verify", post(verify_code))
+        .route("/v1/signin/{attempt}/push", post(start_push))
+        .route("/v1/enrollment", post(enroll))
+        .route("/v1/enrollment/verify", post(verify_method))
+        .route("/v1/methods/change", post(change_methods))
+        .route("/v1/methods/send", post(send_proof_code))
+        .route("/v1/devices", post(register_device))
+        .route("/v1/devices/{device}/challenges", post(pending_challenges))
+        .route("/v1/challenges/{id}/answer", post(answer))
+        .route("/v1/trust", get(trust_summary))
+        .route("/v1/trust/require-codes", post(require_codes))
+        .route("/v1/logout", post(logout))
+        .route("/v1/dev/outbox", get(dev_outbox))
+        .fallback(no_such_endpoint)
+        .method_not_allowed_fallback(no_such_endpoint)
+        .layer(middleware::from_fn_with_state(app.clone(), common_headers))
+        .with_state(app)
+}
+
+async fn common_headers(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let now = UNIX_EPOCH + Duration::from_secs(app.now());
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(now)) {
+        // hyper writes its own `Date` (from the system clock) only when none is set.
+        res.headers_mut().insert(DATE, date);
+    }
+    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn no_such_endpoint() -> Error {
+    Error::api(ErrorCode::NotFound, "No such endpoint.")
+}
+
+/// The session of a bearer token.
+fn session(app: &App, token: &str) -> Result<Session> {
+    app.db.read(|tx| sessions::authenticate(tx, token, app.now()))
+}
+
+async fn create_login(State(app): State<Shared>, JsonBody(req): JsonBody<CreateLogin>) -> Result<Json<LoginCreated>> {
+    app::run(&app, move |app| logins::create(app, req)).await.map(Json)
+}
+
+async fn sign_in(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    JsonBody(req): JsonBody<SignIn>,
+) -> Result<Json<SignInResponse>> {
+    app::run(&app, move |app| logins::sign_in(app, req, peer.ip())).await.map(Json)
+}
+
+async fn attempt_status(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(attempt): Path<String>,
+) -> Result<Json<AttemptStatus>> {
+    app::run(&app, move |app| attempts::status(app, &attempt, peer.ip())).await.map(Json)
+}
+
+async fn send_code(
+    State(app): State<Shared>,
+    Path(attempt): Path<String>,
+    JsonBody(req): JsonBody<SendCode>,
+) -> Result<Json<CodeSent>> {
+    app::run(&app, move |app| attempts::send_code(app, &attempt, req)).await.map(Json)
+}
+
+async fn verify_code(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(attempt): Path<String>,
+    JsonBody(req): JsonBody<VerifyCode>,
+) -> Result<Json<SignedIn>> {
+    app::run(&app, move |app| attempts::verify_code(app, &attempt, req, peer.ip())).await.map(Json)
+}
+
+async fn start_push(
+    State(app): State<Shared>,
+    Path(attempt): Path<String>,
+    JsonBody(req): JsonBody<StartPush>,
+) -> Result<Json<PushStarted>> {
+    app::run(&app, move |app| push::start(app, &attempt, req)).await.map(Json)
+}
+
+async fn enroll(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    JsonBody(req): JsonBody<Enroll>,
+) -> Result<Json<EnrollmentStarted>> {
+    app::run(&app, move |app| enrollment::enroll(app, &session(app, &token)?, req)).await.map(Json)
+}
+
+async fn verify_method(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    JsonBody(req): JsonBody<VerifyMethod>,
+) -> Result<Json<EnrollmentStatus>> {
+    app::run(&app, move |app| enrollment::verify(app, &session(app, &token)?, req)).await.map(Json)
+}
+
+async fn change_methods(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    JsonBody(req): JsonBody<ChangeMethods>,
+) -> Result<Json<EnrollmentStarted>> {
+    app::run(&app, move |app| enrollment::change(app, &session(app, &token)?, req)).await.map(Json)
+}
+
+async fn send_proof_code(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    JsonBody(req): JsonBody<SendCode>,
+) -> Result<Json<CodeSent>> {
+    app::run(&app, move |app| enrollment::send_proof_code(app, &session(app, &token)?, req)).await.map(Json)
+}
+
+async fn register_device(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    JsonBody(req): JsonBody<RegisterDevice>,
+) -> Result<Json<DeviceRegistered>> {
+    app::run(&app, move |app| push::register(app, &session(app, &token)?, req)).await.map(Json)
+}
+
+async fn pending_challenges(
+    State(app): State<Shared>,
+    Path(device): Path<String>,
+    JsonBody(env): JsonBody<SignedEnvelope>,
+) -> Result<Json<PendingChallenges>> {
+    app::run(&app, move |app| push::pending(app, &device, env)).await.map(Json)
+}
+
+async fn answer(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+    JsonBody(env): JsonBody<SignedEnvelope>,
+) -> Result<Json<AnswerAccepted>> {
+    app::run(&app, move |app| push::answer(app, &id, env)).await.map(Json)
+}
+
+async fn trust_summary(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<TrustSummary>> {
+    app::run(&app, move |app| account::trust_summary(app, &session(app, &token)?)).await.map(Json)
+}
+
+async fn require_codes(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<TrustSummary>> {
+    app::run(&app, move |app| account::require_codes(app, &session(app, &token)?)).await.map(Json)
+}
+
+async fn logout(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    JsonBody(req): JsonBody<Logout>,
+) -> Result<Json<LoggedOut>> {
+    app::run(&app, move |app| account::logout(app, &session(app, &token)?, req)).await.map(Json)
+}
+
+async fn dev_outbox(
+    State(app): State<Shared>,
+    query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Json<Outbox>> {
+    if !app.config.dev_outbox {
+        return Err(no_such_endpoint().await);
+    }
+    let Query(query) = query.map_err(|_| Error::invalid("email", "the query string cannot be read"))?;
+    let email = query.get("email").ok_or_else(|| Error::invalid("email", "is missing"))?;
+    let email = logins::normalize_email(email)?;
+    app::run(&app, move |app| {
+        app.db
+            .read(|tx| outbox::list(tx, &email))?
+            .map(|messages| Outbox { messages })
+            .ok_or_else(|| Error::not_found("login"))
+    })
+    .await
+    .map(Json)
+}

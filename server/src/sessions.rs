@@ -1,0 +1,90 @@
+//! Session tokens: 256 random bits, handed out once, stored as SHA-256, sent back as
+//! `Authorization: Bearer <token>`.
+//!
+//! Two scopes: an `enrollment` session (password only, 2SV not yet enabled) may only enroll
+//! and verify methods, and becomes `full` the moment 2SV is enabled (its holder has then
+//! proved the password and a code from each method); a `full` session follows the second
+//! step (or a trusted device) and may do everything.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use zeroize::Zeroizing;
+
+use crate::crypto;
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Enrollment,
+    Full,
+}
+
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scope::Enrollment => "enrollment",
+            Scope::Full => "full",
+        }
+    }
+}
+
+/// An authenticated session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: Vec<u8>,
+    pub login_id: String,
+    pub scope: Scope,
+}
+
+impl Session {
+    /// Refuses an enrollment-only session where a full one is needed.
+    pub fn require_full(&self) -> Result<()> {
+        match self.scope {
+            Scope::Full => Ok(()),
+            Scope::Enrollment => Err(Error::api(
+                twostep_core::protocol::ErrorCode::Unauthorized,
+                "Enable two-step verification first: this session may only enroll methods.",
+            )),
+        }
+    }
+}
+
+pub fn create(tx: &Transaction<'_>, login_id: &str, scope: Scope, now: u64, ttl: u64) -> Result<Zeroizing<String>> {
+    let token = crypto::new_token();
+    tx.execute(
+        "INSERT INTO sessions (token_hash, login_id, scope, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![crypto::hash_token(&token), login_id, scope.as_str(), now as i64, now.saturating_add(ttl) as i64],
+    )?;
+    Ok(token)
+}
+
+/// The live session of `token`, or `unauthorized`.
+pub fn authenticate(tx: &Transaction<'_>, token: &str, now: u64) -> Result<Session> {
+    let hash = crypto::hash_token(token);
+    let row: Option<(String, String, i64, Option<i64>)> = tx
+        .query_row("SELECT login_id, scope, expires_at, revoked_at FROM sessions WHERE token_hash = ?1", [&hash], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    match row {
+        Some((login_id, scope, expires_at, None)) if now < expires_at as u64 => Ok(Session {
+            token_hash: hash,
+            login_id,
+            scope: if scope == "full" { Scope::Full } else { Scope::Enrollment },
+        }),
+        _ => Err(Error::unauthorized()),
+    }
+}
+
+pub fn revoke(tx: &Transaction<'_>, token_hash: &[u8], now: u64) -> Result<()> {
+    tx.execute(
+        "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
+        params![token_hash, now as i64],
+    )?;
+    Ok(())
+}
+
+/// Turns the login's enrollment sessions into full ones, once 2SV is enabled.
+pub fn upgrade_enrollment_sessions(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
+    tx.execute("UPDATE sessions SET scope = 'full' WHERE login_id = ?1 AND scope = 'enrollment'", [login_id])?;
+    Ok(())
+}
