@@ -72,6 +72,9 @@ pub enum Command {
     Rename(RenameArgs),
     /// Add every otpauth URI of a file, all or nothing (creating the vault if there is none)
     Import(ImportArgs),
+    /// Walk the whole seller story of two-step verification against an embedded backend
+    /// (temporary files; exits non-zero if any step does not behave as the help page says)
+    Demo,
     /// Run the reference backend (seller login, two-step verification, push approvals,
     /// trusted devices) on this machine until stopped
     Serve(crate::serve::ServeArgs),

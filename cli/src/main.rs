@@ -10,6 +10,7 @@
 //! - [`watch`] — `watch`;
 //! - [`unlock`] — finding and unlocking the vault;
 //! - [`select`] — which entries a QUERY names;
+//! - [`demo`] — `demo`, the seller story end to end;
 //! - [`serve`] — `serve`, the reference backend;
 //! - [`input`] — reading files and standard input;
 //! - [`output`] — tables, JSON and the countdown bar;
@@ -17,6 +18,7 @@
 
 mod args;
 mod code_cmd;
+mod demo;
 mod error;
 mod input;
 mod output;
@@ -48,6 +50,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Remove(a) => vault_cmd::remove(vault, a),
         Command::Rename(a) => vault_cmd::rename(vault, a),
         Command::Import(a) => vault_cmd::import(vault, a),
+        Command::Demo => demo::run(),
         Command::Serve(a) => serve::run(a),
     }
 }

@@ -87,8 +87,8 @@ pub fn rename(vault_args: &VaultArgs, args: &RenameArgs) -> Result<(), CliError>
 pub fn import(vault_args: &VaultArgs, args: &ImportArgs) -> Result<(), CliError> {
     let source = args.file.display().to_string();
     let text = input::read_text(&args.file)?;
-    let lines =
-        twostep_core::import::parse_uri_list(&text).map_err(|e| CliError::Invalid(format!("{source}, {e}; nothing was imported")))?;
+    let lines = twostep_core::import::parse_uri_list(&text)
+        .map_err(|e| CliError::Invalid(format!("{source}, {e}; nothing was imported")))?;
     if lines.is_empty() {
         return Err(CliError::Invalid(format!("{source} holds no otpauth URI; nothing was imported")));
     }

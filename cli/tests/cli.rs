@@ -503,3 +503,26 @@ fn usage_errors_exit_2_and_help_documents_the_exit_statuses() {
         assert!(help.stdout.contains(needle), "{needle} missing from --help");
     }
 }
+
+/// The main job: the whole seller story against the embedded backend, every check passing.
+#[test]
+fn demo_walks_the_seller_story_and_every_step_behaves() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_twostep")).arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "demo failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    for seen in [
+        "authenticator_app_as_both",
+        "same_number_as_both",
+        "landline_cannot_receive_sms",
+        "a wrong number is refused",
+        "the right number signs the browser in",
+        "because: network_changed",
+        "because: app_updated",
+        "because: logged_out",
+        "(2 → 0)",
+        "Every step behaved as the help page says",
+    ] {
+        assert!(stdout.contains(seen), "the demo did not show {seen:?}:\n{stdout}");
+    }
+    assert!(!stdout.contains("NOT AS EXPECTED"), "{stdout}");
+}

@@ -26,7 +26,7 @@ use crate::app::App;
 use crate::codes::{self, Outcome};
 use crate::crypto;
 use crate::error::{Error, Result};
-use crate::method_store::{self, Status, choice};
+use crate::method_store::{self, Status};
 use crate::sessions::{self, Session};
 use crate::throttle;
 
@@ -94,7 +94,7 @@ pub fn enroll(app: &App, session: &Session, req: Enroll) -> Result<EnrollmentSta
                 "Two-step verification is already on. Change your methods instead.",
             ));
         }
-        let pair = methods::validate(Some(&choice(&req.primary)), Some(&choice(&req.backup)))
+        let pair = methods::validate(Some(&req.primary), Some(&req.backup))
             .map_err(|v| rule_violation(&v))?;
         start_pair(app, tx, &session.login_id, &email, &pair, now)
     })?;
@@ -180,8 +180,8 @@ pub fn change(app: &App, session: &Session, req: ChangeMethods) -> Result<Enroll
             &proofs,
             now,
             FRESH_CODE_WINDOW_SECS,
-            Some(&choice(&req.primary)),
-            Some(&choice(&req.backup)),
+            Some(&req.primary),
+            Some(&req.backup),
         )
         .map_err(|e| match e {
             ChangeError::RuleViolation { violation } => rule_violation(&violation),

@@ -2,12 +2,10 @@
 //! is enrolled or changed to. The rules about which pairs are allowed are core's
 //! ([`twostep_core::methods`]); this module only keeps and converts them.
 //!
-//! Also the conversions between the wire's types ([`MethodSpec`], the protocol's `Role` and
-//! `MethodKind`) and core's, and the masked label a sign-in screen shows.
+//! Also the masked label a sign-in screen shows.
 
 use rusqlite::{Row, Transaction, params};
-use twostep_core::methods::{Method, MethodChoice, MethodPair, PhoneChoice, PhoneLine};
-use twostep_core::protocol::endpoints::MethodSpec;
+use twostep_core::methods::{Method, MethodPair};
 use twostep_core::protocol::{self, MethodSummary};
 use twostep_core::secret::SecretBytes;
 
@@ -155,19 +153,6 @@ pub fn activate_pending(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
     tx.execute("DELETE FROM methods WHERE login_id = ?1 AND status = 'active'", [login_id])?;
     tx.execute("UPDATE methods SET status = 'active' WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
     Ok(())
-}
-
-/// The wire's method as the form a user filled in. Numbers must be international (`+…`):
-/// the wire carries no country picker.
-pub fn choice(spec: &MethodSpec) -> MethodChoice {
-    let phone = |number: &str, line| PhoneChoice { number: number.to_owned(), default_calling_code: None, line };
-    match spec {
-        MethodSpec::AuthenticatorApp => MethodChoice::AuthenticatorApp,
-        MethodSpec::Sms { number } => MethodChoice::Sms(phone(number, PhoneLine::Mobile)),
-        MethodSpec::Voice { number, landline } => {
-            MethodChoice::Voice(phone(number, if *landline { PhoneLine::Landline } else { PhoneLine::Mobile }))
-        }
-    }
 }
 
 /// What the sign-in screen shows: "Authenticator app", or the number masked ("•••• 0100").

@@ -21,9 +21,9 @@ use super::state::{self, SessionRecord};
 use super::{Client, Inner};
 use crate::clock::Clock;
 use crate::otp::uri;
-use crate::protocol::Role;
+use crate::protocol::{MethodChoice, Role};
 use crate::protocol::endpoints::{
-    ChangeMethods, CodeSent, Enroll, EnrollmentStarted, EnrollmentStatus, MethodSpec, SendCode, VerifyMethod,
+    ChangeMethods, CodeSent, Enroll, EnrollmentStarted, EnrollmentStatus, SendCode, VerifyMethod,
 };
 use crate::secret::SecretBytes;
 use crate::vault::{Entry, VaultError};
@@ -65,7 +65,7 @@ pub struct Enrollment {
 impl Client {
     /// Chooses the primary and backup methods. For an authenticator app the seed is added to
     /// the vault before this returns; SMS and voice codes go out as the server sends them.
-    pub async fn enroll(&self, primary: MethodSpec, backup: MethodSpec) -> Result<Enrollment> {
+    pub async fn enroll(&self, primary: MethodChoice, backup: MethodChoice) -> Result<Enrollment> {
         self.call(move |i| async move {
             let session = i.session()?;
             let started: EnrollmentStarted =
@@ -115,8 +115,8 @@ impl Client {
         &self,
         proof_role: Role,
         proof_code: &str,
-        primary: MethodSpec,
-        backup: MethodSpec,
+        primary: MethodChoice,
+        backup: MethodChoice,
     ) -> Result<Enrollment> {
         let code = Zeroizing::new(check_code(proof_code)?);
         self.call(move |i| async move {

@@ -240,8 +240,8 @@ mod tests {
         send(c.verify_code("a", "123456", true));
         send(c.poll_attempt("a"));
         send(c.enroll(
-            crate::protocol::endpoints::MethodSpec::AuthenticatorApp,
-            crate::protocol::endpoints::MethodSpec::AuthenticatorApp,
+            crate::methods::MethodChoice::AuthenticatorApp,
+            crate::methods::MethodChoice::AuthenticatorApp,
         ));
         send(c.register_device("t"));
         send(c.check_for_requests());

@@ -29,7 +29,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientInfo, MethodKind, MethodSummary, Role, SignedEnvelope, TrustLoss};
+use super::{ClientInfo, MethodChoice, MethodKind, MethodSummary, Role, SignedEnvelope, TrustLoss};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateLogin {
@@ -129,30 +129,10 @@ pub enum AttemptStatus {
     Expired,
 }
 
-/// A method as the user enters it at enrollment. Numbers in any common form; the server
-/// normalises them to E.164.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MethodSpec {
-    AuthenticatorApp,
-    Sms { number: String },
-    Voice { number: String, landline: bool },
-}
-
-impl MethodSpec {
-    pub fn kind(&self) -> MethodKind {
-        match self {
-            MethodSpec::AuthenticatorApp => MethodKind::AuthenticatorApp,
-            MethodSpec::Sms { .. } => MethodKind::Sms,
-            MethodSpec::Voice { .. } => MethodKind::Voice,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enroll {
-    pub primary: MethodSpec,
-    pub backup: MethodSpec,
+    pub primary: MethodChoice,
+    pub backup: MethodChoice,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,8 +163,8 @@ pub struct EnrollmentStatus {
 pub struct ChangeMethods {
     pub proof_role: Role,
     pub proof_code: String,
-    pub primary: MethodSpec,
-    pub backup: MethodSpec,
+    pub primary: MethodChoice,
+    pub backup: MethodChoice,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

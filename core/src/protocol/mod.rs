@@ -12,6 +12,7 @@ pub mod signed;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::methods::{MethodChoice, MethodKind, Role};
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use signed::{Answer, Challenge, ChallengeContext, Decision, DeviceProof, SignedEnvelope, SignatureError};
 
@@ -40,22 +41,6 @@ pub struct MethodSummary {
     pub kind: MethodKind,
     /// "Authenticator app" or a masked number such as "•••• 0100".
     pub label: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MethodKind {
-    AuthenticatorApp,
-    Sms,
-    Voice,
-}
-
-/// Which of the two methods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Primary,
-    Backup,
 }
 
 /// Why a device that was trusted is asked for a code again. Every loss of trust has one,

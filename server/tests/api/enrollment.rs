@@ -1,6 +1,7 @@
 //! Enabling two-step verification with a primary and a backup method by the seed's table,
 //! and changing methods later.
 
+use twostep_core::methods::{MethodChoice, PhoneChoice};
 use twostep_core::otp::uri;
 use twostep_core::protocol::endpoints::*;
 use twostep_core::protocol::{ErrorCode, MethodKind, Role};
@@ -15,7 +16,7 @@ async fn enrollment_session(h: &Harness, email: &str) -> String {
     }
 }
 
-async fn enroll(h: &Harness, session: &str, primary: MethodSpec, backup: MethodSpec) -> Response {
+async fn enroll(h: &Harness, session: &str, primary: MethodChoice, backup: MethodChoice) -> Response {
     h.post("/v1/enrollment", &Enroll { primary, backup }, Some(session)).await
 }
 
@@ -28,7 +29,7 @@ async fn an_authenticator_app_gets_a_fresh_seed_in_an_otpauth_uri_for_twostep_se
     let h = Harness::start();
     let session = enrollment_session(&h, "Ada@Example.com").await;
     let started: EnrollmentStarted =
-        enroll(&h, &session, MethodSpec::AuthenticatorApp, MethodSpec::Sms { number: SMS_NUMBER.into() }).await.ok();
+        enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER))).await.ok();
     assert_eq!(started.pending, vec![Role::Primary, Role::Backup]);
     let credential = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap();
     assert_eq!(credential.issuer, "Twostep Seller");
@@ -50,8 +51,8 @@ async fn two_step_is_enabled_only_when_both_methods_are_verified() {
     let started: EnrollmentStarted = enroll(
         &h,
         &session,
-        MethodSpec::AuthenticatorApp,
-        MethodSpec::Voice { number: VOICE_NUMBER.into(), landline: true },
+        MethodChoice::AuthenticatorApp,
+        MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)),
     )
     .await
     .ok();
@@ -82,7 +83,7 @@ async fn two_step_is_enabled_only_when_both_methods_are_verified() {
 async fn a_wrong_enrollment_code_does_not_verify_the_method() {
     let h = Harness::start();
     let session = enrollment_session(&h, "ada@example.com").await;
-    enroll(&h, &session, MethodSpec::Sms { number: SMS_NUMBER.into() }, MethodSpec::AuthenticatorApp)
+    enroll(&h, &session, MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)), MethodChoice::AuthenticatorApp)
         .await
         .ok::<EnrollmentStarted>();
     let sent = h.last_code("ada@example.com");
@@ -96,7 +97,7 @@ async fn a_wrong_enrollment_code_does_not_verify_the_method() {
 async fn an_authenticator_app_cannot_be_both_primary_and_backup() {
     let h = Harness::start();
     let session = enrollment_session(&h, "ada@example.com").await;
-    let e = enroll(&h, &session, MethodSpec::AuthenticatorApp, MethodSpec::AuthenticatorApp)
+    let e = enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::AuthenticatorApp)
         .await
         .refused(ErrorCode::RuleViolation);
     assert_eq!(e.rule.as_deref(), Some("authenticator_app_as_both"));
@@ -111,8 +112,8 @@ async fn the_same_number_cannot_be_primary_and_backup_however_it_is_written() {
     let e = enroll(
         &h,
         &session,
-        MethodSpec::Sms { number: "+1 (206) 555-0100".into() },
-        MethodSpec::Voice { number: "+12065550100".into(), landline: false },
+        MethodChoice::Sms(PhoneChoice::mobile("+1 (206) 555-0100")),
+        MethodChoice::Voice(PhoneChoice::mobile("+12065550100")),
     )
     .await
     .refused(ErrorCode::RuleViolation);
@@ -124,7 +125,7 @@ async fn the_same_number_cannot_be_primary_and_backup_however_it_is_written() {
 async fn a_number_that_is_not_a_number_is_a_rule_violation_naming_its_role() {
     let h = Harness::start();
     let session = enrollment_session(&h, "ada@example.com").await;
-    let e = enroll(&h, &session, MethodSpec::AuthenticatorApp, MethodSpec::Sms { number: "1-800-FLOWERS".into() })
+    let e = enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile("1-800-FLOWERS")))
         .await
         .refused(ErrorCode::RuleViolation);
     assert_eq!(e.rule.as_deref(), Some("invalid_phone_number"));
@@ -136,7 +137,7 @@ async fn a_number_that_is_not_a_number_is_a_rule_violation_naming_its_role() {
 async fn enrolling_again_once_two_step_is_on_is_refused() {
     let h = Harness::start();
     let account = h.enrolled("ada@example.com").await;
-    enroll(&h, &account.session, MethodSpec::AuthenticatorApp, MethodSpec::Sms { number: "+12065550199".into() })
+    enroll(&h, &account.session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile("+12065550199")))
         .await
         .refused(ErrorCode::WrongState);
 }
@@ -148,8 +149,8 @@ async fn changing_methods_needs_a_fresh_code_from_a_current_method() {
     let change = |proof_role, proof_code: String| ChangeMethods {
         proof_role,
         proof_code,
-        primary: MethodSpec::Sms { number: "+12065550111".into() },
-        backup: MethodSpec::Voice { number: VOICE_NUMBER.into(), landline: true },
+        primary: MethodChoice::Sms(PhoneChoice::mobile("+12065550111")),
+        backup: MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)),
     };
     // Without a current method's code: refused, nothing changes.
     let wrong = if account.totp_at(h.now()) == "123456" { "654321" } else { "123456" };
@@ -190,8 +191,8 @@ async fn a_change_can_be_proved_with_an_sms_code_from_the_backup() {
     let req = ChangeMethods {
         proof_role: Role::Backup,
         proof_code: code.clone(),
-        primary: MethodSpec::AuthenticatorApp,
-        backup: MethodSpec::Sms { number: "+12065550111".into() },
+        primary: MethodChoice::AuthenticatorApp,
+        backup: MethodChoice::Sms(PhoneChoice::mobile("+12065550111")),
     };
     let started: EnrollmentStarted = h.post("/v1/methods/change", &req, Some(&account.session)).await.ok();
     assert!(started.authenticator_uri.is_some(), "a new seed for the re-enrolled app");
@@ -207,12 +208,12 @@ async fn a_change_that_breaks_a_rule_is_refused_and_leaves_everything_as_it_was(
     let bad = ChangeMethods {
         proof_role: Role::Primary,
         proof_code: code.clone(),
-        primary: MethodSpec::Sms { number: "+12065550111".into() },
-        backup: MethodSpec::Sms { number: "+1 206 555 0111".into() },
+        primary: MethodChoice::Sms(PhoneChoice::mobile("+12065550111")),
+        backup: MethodChoice::Sms(PhoneChoice::mobile("+1 206 555 0111")),
     };
     let e = h.post("/v1/methods/change", &bad, Some(&account.session)).await.refused(ErrorCode::RuleViolation);
     assert_eq!(e.rule.as_deref(), Some("same_number_as_both"));
     // The proof code was not used up by the refused change.
-    let good = ChangeMethods { backup: MethodSpec::AuthenticatorApp, ..bad };
+    let good = ChangeMethods { backup: MethodChoice::AuthenticatorApp, ..bad };
     h.post("/v1/methods/change", &good, Some(&account.session)).await.ok::<EnrollmentStarted>();
 }

@@ -1,6 +1,7 @@
 //! The second step of sign-in: codes from the authenticator app, SMS to the primary or the
 //! backup ("Didn't receive the code?"), replays, the ±1 step window, throttling, expiry.
 
+use twostep_core::methods::{MethodChoice, PhoneChoice};
 use twostep_core::protocol::endpoints::*;
 use twostep_core::protocol::{ErrorCode, MethodKind, MethodSummary, Role};
 
@@ -58,8 +59,8 @@ async fn the_sms_primary_gets_its_code_when_asked() {
         .post(
             "/v1/enrollment",
             &Enroll {
-                primary: MethodSpec::Sms { number: SMS_NUMBER.into() },
-                backup: MethodSpec::Voice { number: VOICE_NUMBER.into(), landline: true },
+                primary: MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)),
+                backup: MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)),
             },
             Some(&session),
         )

@@ -10,6 +10,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use twostep_core::methods::{MethodChoice, PhoneChoice};
 use twostep_core::clock::{Clock, FixedClock};
 use twostep_core::otp::{Generator, uri};
 use twostep_core::protocol::endpoints::*;
@@ -221,8 +222,8 @@ impl Harness {
             .post(
                 "/v1/enrollment",
                 &Enroll {
-                    primary: MethodSpec::AuthenticatorApp,
-                    backup: MethodSpec::Sms { number: SMS_NUMBER.into() },
+                    primary: MethodChoice::AuthenticatorApp,
+                    backup: MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)),
                 },
                 Some(&session),
             )

@@ -15,7 +15,7 @@ use tempfile::TempDir;
 use twostep_core::client::{Client, ClientConfig, ClientIdentity, HttpConfig, SignInOutcome};
 use twostep_core::clock::{Clock, FixedClock};
 use twostep_core::protocol::Role;
-use twostep_core::protocol::endpoints::MethodSpec;
+use twostep_core::methods::{MethodChoice, PhoneChoice};
 use twostep_core::vault::{KdfParams, PassphraseKeyStore, Vault};
 use twostep_server::{PasswordCost, RunningServer, Server, ServerConfig};
 
@@ -176,7 +176,7 @@ pub async fn enroll(backend: &Backend, device: &Device, email: &str) -> Enrolled
         other => panic!("expected enrollment, got {other:?}"),
     }
     let enrollment = client
-        .enroll(MethodSpec::AuthenticatorApp, MethodSpec::Sms { number: SMS_NUMBER.into() })
+        .enroll(MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)))
         .await
         .expect("app + SMS is an allowed pair");
     let entry_id = enrollment.authenticator.expect("the app method comes with its seed").entry.id;

@@ -137,8 +137,8 @@ async fn choosing_methods_twice_keeps_only_the_seed_that_counts() {
     let phone = Device::phone(&backend);
     phone.client.create_login("ada@example.com", PASSWORD).await.unwrap();
     phone.client.sign_in("ada@example.com", PASSWORD).await.unwrap();
-    let app = || twostep_core::protocol::endpoints::MethodSpec::AuthenticatorApp;
-    let sms = || twostep_core::protocol::endpoints::MethodSpec::Sms { number: twostep_e2e::SMS_NUMBER.into() };
+    let app = || twostep_core::methods::MethodChoice::AuthenticatorApp;
+    let sms = || twostep_core::methods::MethodChoice::Sms(twostep_core::methods::PhoneChoice::mobile(twostep_e2e::SMS_NUMBER));
     let first = phone.client.enroll(app(), sms()).await.unwrap().authenticator.unwrap();
     let second = phone.client.enroll(app(), sms()).await.unwrap().authenticator.unwrap();
     assert_ne!(first.uri.expose(), second.uri.expose(), "the server issued a new seed");
@@ -153,7 +153,7 @@ async fn choosing_methods_twice_keeps_only_the_seed_that_counts() {
 
 #[tokio::test]
 async fn changing_methods_needs_a_code_from_a_current_one() {
-    use twostep_core::protocol::endpoints::MethodSpec;
+    use twostep_core::methods::{MethodChoice, PhoneChoice};
     let backend = Backend::start();
     let phone = Device::phone(&backend);
     let account = enroll(&backend, &phone, "ada@example.com").await;
@@ -162,8 +162,8 @@ async fn changing_methods_needs_a_code_from_a_current_one() {
     let sent = phone.client.send_method_code(Role::Backup).await.unwrap();
     assert_eq!(sent.method.kind, MethodKind::Sms);
     let proof = backend.last_code("ada@example.com");
-    let new_sms = MethodSpec::Sms { number: "+1 206 555 0199".into() };
-    let new_voice = MethodSpec::Voice { number: "+44 20 7946 0958".into(), landline: true };
+    let new_sms = MethodChoice::Sms(PhoneChoice::mobile("+1 206 555 0199"));
+    let new_voice = MethodChoice::Voice(PhoneChoice::landline("+44 20 7946 0958"));
     let change = phone.client.change_methods(Role::Backup, &proof, new_sms, new_voice).await.unwrap();
     assert!(change.authenticator.is_none());
     assert_eq!(change.pending, [Role::Primary, Role::Backup]);
