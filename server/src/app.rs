@@ -11,7 +11,7 @@ use twostep_core::protocol::signed::SigningKey;
 
 use crate::config::ServerConfig;
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::password;
 
 pub struct App {
@@ -45,10 +45,10 @@ impl App {
     }
 }
 
-/// Runs `f` on the blocking pool.
+/// Runs a request's blocking work (SQLite, Argon2) where the request is, telling the runtime
+/// so that other connections move to another worker meanwhile. Handing it to the blocking
+/// pool instead costs two thread switches per request: most of a loopback round trip.
+/// The server's runtime is multi-threaded (see `server.rs`), which `block_in_place` needs.
 pub async fn run<T: Send + 'static>(app: &Shared, f: impl FnOnce(&App) -> Result<T> + Send + 'static) -> Result<T> {
-    let app = Arc::clone(app);
-    tokio::task::spawn_blocking(move || f(&app))
-        .await
-        .map_err(|e| Error::Internal(format!("a request's task failed: {e}")))?
+    tokio::task::block_in_place(|| f(app))
 }

@@ -154,6 +154,8 @@ CREATE TABLE push_targets (
     signature TEXT NOT NULL,
     PRIMARY KEY (push_id, device_id)
 ) STRICT;
+-- A device's fetch looks its pending challenges up by device.
+CREATE INDEX push_targets_by_device ON push_targets (device_id);
 
 -- Single use of device-signed messages: proof nonces and answer ids, kept until they expire.
 CREATE TABLE seen_ids (
