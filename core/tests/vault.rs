@@ -373,3 +373,35 @@ fn device_state_is_sealed_kept_and_deleted() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(!bytes.windows(9).any(|w| w == b"token-two"), "state stored in the clear");
 }
+
+#[test]
+fn the_same_second_factor_is_found_whatever_its_names_or_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut vault) = new_vault(dir.path());
+    let totp_id = vault.add(&totp("GitHub", "ada")).unwrap().id;
+    let hotp_id = vault.add(&hotp(5)).unwrap().id;
+    vault.rename(&totp_id, "GitHub (work)", "ada").unwrap();
+
+    let other_seed = Credential { secret: SecretBytes::from_slice(b"another seed 1234567"), ..totp("GitHub", "ada") };
+    let other_digits = {
+        let mut c = totp("GitHub", "ada");
+        c.params.digits = 8;
+        c
+    };
+    let found = vault.find_duplicates(&[totp("Renamed", "x"), hotp(99), other_seed, other_digits]).unwrap();
+    assert_eq!(found, [Some(totp_id), Some(hotp_id), None, None]);
+}
+
+#[test]
+fn credentials_come_back_with_their_secrets_for_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    vault.add(&totp("A", "a")).unwrap();
+    vault.add(&hotp(7)).unwrap();
+    drop(vault);
+    let vault = reopen(&path);
+    let all = vault.credentials().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].1, totp("A", "a"));
+    assert_eq!(all[1].1, hotp(7));
+}

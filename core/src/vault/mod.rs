@@ -318,6 +318,41 @@ impl Vault {
         Ok(view)
     }
 
+    /// Every entry with its secret, unsealed from the file, in the user's order: for backups
+    /// and exports only. The secrets live as long as the caller keeps the credentials.
+    pub fn credentials(&self) -> Result<Vec<(Entry, Credential)>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id, sealed_secret FROM entries")?;
+        let mut sealed: HashMap<String, Vec<u8>> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        self.slots
+            .iter()
+            .map(|slot| {
+                let e = &slot.entry;
+                let blob =
+                    sealed.remove(&e.id).ok_or_else(|| VaultError::Damaged(format!("entry {} vanished", e.id)))?;
+                let secret = self
+                    .key
+                    .open(&blob, &entry_ad(&e.id))
+                    .map_err(|_| VaultError::Damaged(format!("entry {}: the secret does not decrypt", e.id)))?;
+                let credential =
+                    Credential { issuer: e.issuer.clone(), account: e.account.clone(), params: e.params, secret };
+                Ok((e.clone(), credential))
+            })
+            .collect()
+    }
+
+    /// For each candidate, the id of an entry that already holds the same credential: the same
+    /// secret, kind, algorithm, digits and period. Names and HOTP counters may differ (a
+    /// renamed entry is still the same second factor).
+    pub fn find_duplicates(&self, candidates: &[Credential]) -> Result<Vec<Option<String>>> {
+        if candidates.is_empty() || self.slots.is_empty() {
+            return Ok(vec![None; candidates.len()]);
+        }
+        let known: HashMap<[u8; 32], String> =
+            self.credentials()?.into_iter().map(|(e, c)| (fingerprint(&c), e.id)).collect();
+        Ok(candidates.iter().map(|c| known.get(&fingerprint(c)).cloned()).collect())
+    }
+
     /// Every entry's code at one instant, in the user's order: one call per screen refresh.
     pub fn codes(&self, unix_seconds: u64) -> Vec<EntryCode> {
         self.slots
@@ -455,6 +490,19 @@ fn read_slot(row: &Row<'_>, key: &DataKey) -> Result<Slot> {
         },
         generator,
     })
+}
+
+/// What makes two credentials the same second factor, hashed so the comparison table holds
+/// no secret in the clear. Memory only; never stored.
+fn fingerprint(c: &Credential) -> [u8; 32] {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    let kind = match c.params.kind {
+        Kind::Hotp { .. } => "hotp".to_owned(),
+        other => format!("{}/{}", other.name(), other.period().unwrap_or(0)),
+    };
+    ctx.update(format!("{kind}/{}/{}/", c.params.algorithm.as_str(), c.params.digits).as_bytes());
+    ctx.update(c.secret.expose());
+    ctx.finish().as_ref().try_into().expect("SHA-256 is 32 bytes")
 }
 
 /// SQLite integers are signed; counters past i64::MAX are not a thing any service issues.
