@@ -1,13 +1,21 @@
 //! The one error the apps see, and the one place core errors are mapped to it.
 //!
 //! Each [`TwostepError`] variant is an action the app takes differently (ask for the key
-//! again, show "not found", point at a field, offer a restore, ask for an update…). The rich
-//! core errors ([`VaultError`], [`UriError`], [`InvalidParam`], [`LineError`]) are mapped here and nowhere
-//! else. Their messages never carry a secret, and neither does anything added here.
+//! again, show "not found", point at a field, offer a restore, retry later, say "wrong
+//! number"…). The rich core errors ([`VaultError`], [`UriError`], [`InvalidParam`],
+//! [`LineError`], [`RuleViolation`], [`PhoneNumberError`], [`ClientError`] with the server's
+//! [`ApiError`]) are mapped here and nowhere else. Their messages never carry a secret, and
+//! neither does anything added here.
+//!
+//! No variant has a field called `message`: Kotlin exceptions already have one, so the words
+//! a screen shows travel in `reason`.
 
+use twostep_core::client::ClientError;
 use twostep_core::import::LineError;
+use twostep_core::methods::{PhoneNumberError, RuleViolation};
 use twostep_core::otp::InvalidParam;
 use twostep_core::otp::uri::UriError;
+use twostep_core::protocol::{ApiError, ErrorCode};
 use twostep_core::vault::{KeyStoreError, VaultError};
 
 /// Why a call into the core failed, one variant per thing the app does about it.
@@ -39,6 +47,59 @@ pub enum TwostepError {
     /// Reading or writing the file failed (disk full, permissions, I/O).
     #[error("storage failed: {reason}")]
     Storage { reason: String },
+    /// The backend could not be reached or the exchange broke; nothing was decided. Offer
+    /// "try again".
+    #[error("network error: {reason}")]
+    Network { reason: String },
+    /// A primary/backup choice breaks a rule of the method table. `rule` is the rule's stable
+    /// code (`"authenticator_app_as_both"`, `"same_number_as_both"`…), `reason` its words,
+    /// shown as is.
+    #[error("{reason}")]
+    RuleViolation { rule: String, reason: String },
+    /// The password does not match the login.
+    #[error("the email or password is not right")]
+    WrongPassword,
+    /// The code is not the right one: ask again.
+    #[error("that code is not right")]
+    WrongCode,
+    /// The code was right but already used once: wait for the next one.
+    #[error("that code was already used; wait for the next one")]
+    CodeReused,
+    /// Too many tries, or too many push requests: wait `retry_after_seconds` (when the
+    /// server said) before trying again.
+    #[error("too many tries; try again later")]
+    Throttled { retry_after_seconds: Option<u64> },
+    /// The number typed on the phone is not the one on the sign-in screen; that sign-in
+    /// attempt has failed.
+    #[error("the number does not match the one on the sign-in screen")]
+    WrongNumber,
+    /// The push request (or the answer to it) expired: the sign-in has to start again.
+    #[error("this request has expired")]
+    ChallengeExpired,
+    /// The push request was already answered (maybe on another device).
+    #[error("this request was already answered")]
+    AlreadyAnswered,
+    /// This device is not registered for push approvals, or the backend no longer knows it:
+    /// register again.
+    #[error("this device is not registered for push approvals")]
+    UnknownDevice,
+    /// The call needs a signed-in session and there is none (or the backend ended it): sign
+    /// in again.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// A signature did not verify: a push request not signed by the pinned backend key, or
+    /// this device's signature refused by the backend. Nothing was shown or accepted;
+    /// registering the device again renews both keys.
+    #[error("a signature did not verify")]
+    BadSignature,
+    /// Any other refusal by the backend: `code` is its stable error code (`"wrong_state"`,
+    /// `"already_exists"`, `"unexpected_response"`…), `reason` its words.
+    #[error("the server refused ({code}): {reason}")]
+    Server { code: String, reason: String },
+    /// A bug or an exhausted resource inside the core (its runtime could not start, a task
+    /// failed). Worth reporting; the app keeps running.
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
 }
 
 impl From<VaultError> for TwostepError {
@@ -86,6 +147,85 @@ impl From<LineError> for TwostepError {
     }
 }
 
+/// A broken method rule keeps its stable code and its words.
+impl From<RuleViolation> for TwostepError {
+    fn from(v: RuleViolation) -> Self {
+        TwostepError::RuleViolation { rule: v.code().to_owned(), reason: v.message() }
+    }
+}
+
+/// A refused phone number: the words say what to fix and never repeat the number.
+impl From<PhoneNumberError> for TwostepError {
+    fn from(e: PhoneNumberError) -> Self {
+        TwostepError::InvalidInput { field: "phone_number".to_owned(), reason: e.message() }
+    }
+}
+
+impl From<ClientError> for TwostepError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Network { message, .. } => TwostepError::Network { reason: message },
+            ClientError::Server(api) => api.into(),
+            e @ ClientError::UnexpectedResponse { .. } => {
+                TwostepError::Server { code: "unexpected_response".to_owned(), reason: e.to_string() }
+            }
+            ClientError::BadSignature(_) => TwostepError::BadSignature,
+            ClientError::Expired => TwostepError::ChallengeExpired,
+            ClientError::AlreadyAnswered => TwostepError::AlreadyAnswered,
+            ClientError::WrongNumber => TwostepError::WrongNumber,
+            ClientError::UnknownDevice => TwostepError::UnknownDevice,
+            ClientError::UnknownChallenge(id) => TwostepError::NotFound { what: format!("push request {id}") },
+            ClientError::NotSignedIn => TwostepError::NotSignedIn,
+            ClientError::DeviceKey(reason) => TwostepError::KeyStoreUnavailable { reason },
+            ClientError::Vault(e) => e.into(),
+            ClientError::InvalidInput { field, reason } => {
+                TwostepError::InvalidInput { field: field.to_owned(), reason }
+            }
+            ClientError::Internal(reason) => TwostepError::Internal { reason },
+        }
+    }
+}
+
+/// The backend's error body, by its code. (The codes of push approval arrive here already
+/// typed by core's `ClientError`; they are mapped again so either path gives the same variant.)
+impl From<ApiError> for TwostepError {
+    fn from(e: ApiError) -> Self {
+        match e.code {
+            ErrorCode::InvalidRequest => {
+                TwostepError::InvalidInput { field: e.field.unwrap_or_else(|| "request".to_owned()), reason: e.message }
+            }
+            ErrorCode::Unauthorized => TwostepError::NotSignedIn,
+            ErrorCode::WrongPassword => TwostepError::WrongPassword,
+            ErrorCode::NotFound => TwostepError::NotFound { what: e.message },
+            ErrorCode::RuleViolation => {
+                TwostepError::RuleViolation { rule: e.rule.unwrap_or_default(), reason: e.message }
+            }
+            ErrorCode::WrongCode => TwostepError::WrongCode,
+            ErrorCode::CodeReused => TwostepError::CodeReused,
+            ErrorCode::Throttled | ErrorCode::RateLimited => {
+                TwostepError::Throttled { retry_after_seconds: e.retry_after }
+            }
+            ErrorCode::ChallengeExpired | ErrorCode::AnswerExpired => TwostepError::ChallengeExpired,
+            ErrorCode::ChallengeAnswered => TwostepError::AlreadyAnswered,
+            ErrorCode::WrongNumber => TwostepError::WrongNumber,
+            ErrorCode::UnknownDevice => TwostepError::UnknownDevice,
+            ErrorCode::BadSignature => TwostepError::BadSignature,
+            ErrorCode::AlreadyExists | ErrorCode::WrongState | ErrorCode::Internal => {
+                TwostepError::Server { code: wire_code(e.code), reason: e.message }
+            }
+        }
+    }
+}
+
+/// The code as the backend spells it on the wire (`"wrong_state"`): its serde name, so it
+/// cannot drift from the protocol.
+fn wire_code(code: ErrorCode) -> String {
+    match serde_json::to_value(code) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{code:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +243,35 @@ mod tests {
     fn a_wrong_key_from_the_key_store_is_a_wrong_key() {
         assert_eq!(TwostepError::from(VaultError::from(KeyStoreError::WrongKey)), TwostepError::WrongKey);
         assert_eq!(TwostepError::from(VaultError::KeyStore(KeyStoreError::WrongKey)), TwostepError::WrongKey);
+    }
+
+    #[test]
+    fn the_backends_codes_become_the_variants_an_app_acts_on() {
+        let api = |code| ApiError::new(code, "words from the server");
+        let rule = ApiError { rule: Some("same_number_as_both".into()), ..api(ErrorCode::RuleViolation) };
+        assert_eq!(
+            TwostepError::from(ClientError::from(rule)),
+            TwostepError::RuleViolation { rule: "same_number_as_both".into(), reason: "words from the server".into() }
+        );
+        let throttled = ApiError { retry_after: Some(30), ..api(ErrorCode::Throttled) };
+        assert_eq!(TwostepError::from(throttled), TwostepError::Throttled { retry_after_seconds: Some(30) });
+        assert_eq!(TwostepError::from(ClientError::from(api(ErrorCode::WrongNumber))), TwostepError::WrongNumber);
+        assert_eq!(TwostepError::from(api(ErrorCode::WrongNumber)), TwostepError::WrongNumber);
+        assert_eq!(TwostepError::from(api(ErrorCode::AnswerExpired)), TwostepError::ChallengeExpired);
+        assert_eq!(TwostepError::from(api(ErrorCode::Unauthorized)), TwostepError::NotSignedIn);
+        assert_eq!(
+            TwostepError::from(api(ErrorCode::WrongState)),
+            TwostepError::Server { code: "wrong_state".into(), reason: "words from the server".into() }
+        );
+    }
+
+    #[test]
+    fn a_refused_phone_number_never_repeats_it() {
+        let refused = twostep_core::methods::PhoneNumber::parse("360 867 5309", None).unwrap_err();
+        let e = TwostepError::from(refused);
+        let TwostepError::InvalidInput { field, reason } = &e else { panic!("{e:?}") };
+        assert_eq!(field, "phone_number");
+        assert!(!reason.contains("867") && !e.to_string().contains("867"), "{e}");
     }
 
     #[test]

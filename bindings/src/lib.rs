@@ -11,6 +11,10 @@
 //! - [`keystore`]: the [`KeyStore`] foreign trait the app implements (Android Keystore, iOS
 //!   Keychain) and its adapter to core's key store;
 //! - [`vault`]: the [`Vault`] object over core's encrypted vault;
+//! - [`methods`]: method choices, the checked pair, phone numbers, the backup picker and code
+//!   prompts ([`validate_methods`], [`backup_options`], [`parse_phone_number`]…);
+//! - [`client`]: the [`TwostepClient`] object over core's client (sign-in, enrollment, push
+//!   approvals, trust, logout), its `async` calls and the records they answer with;
 //! - [`self_test_panic`]: a deliberate panic, so binding tests can prove a Rust panic reaches
 //!   the app as an exception instead of killing it.
 //!
@@ -19,14 +23,27 @@
 
 uniffi::setup_scaffolding!("twostep");
 
+pub mod client;
 pub mod codes;
 pub mod error;
 pub mod keystore;
+pub mod methods;
 pub mod vault;
 
+pub use client::{
+    AnswerOutcome, AttemptOutcome, ChallengeContext, ClientIdentity, ClientKind, CodeChallenge, CodeSent, Decision,
+    DeviceRegistration, DroppedChallenges, Enrollment, EnrollmentStatus, FlushOutcome, LogoutOutcome, OutboxMessage,
+    PushInbox, PushRequest, PushStarted, SessionInfo, SignInOutcome, SignedInInfo, TrustLoss, TrustStatus,
+    TwostepClient, trust_loss_message,
+};
 pub use codes::{CodeView, OtpAlgorithm, OtpKind, OtpParams, Timing, UriInfo};
 pub use error::TwostepError;
 pub use keystore::{KeyStore, KeyStoreFailure};
+pub use methods::{
+    BackupOption, CodePrompt, MethodChoice, MethodKind, MethodPair, MethodSummary, PhoneChoice, PhoneLine, PhoneNumber,
+    PromptLink, Role, VerificationMethod, backup_options, code_prompt, didnt_receive_code, method_kind_label,
+    parse_phone_number, validate_methods,
+};
 pub use vault::{Entry, EntryCode, Vault};
 
 /// Panics with `message`, on purpose. Exists only so the binding test suites can prove that a

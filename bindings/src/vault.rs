@@ -1,4 +1,5 @@
-//! The [`Vault`] object: core's encrypted vault behind a lock, for the apps.
+//! The [`Vault`] object: core's encrypted vault behind a lock, for the apps. The lock is
+//! shared with the [`TwostepClient`](crate::client::TwostepClient)s made from it.
 //!
 //! Owns converting arguments and results (paths, URIs, entries, code views) and taking the
 //! lock; every rule (validation, transactions, the HOTP counter, the key check) is core's.
@@ -46,10 +47,14 @@ pub struct EntryCode {
 }
 
 /// An open vault. Closing it (Kotlin `close()`/`use {}`, Swift releasing it) closes the file
-/// and wipes the unsealed secrets from memory.
+/// and wipes the unsealed secrets from memory, once every [`TwostepClient`] made with it is
+/// closed too: a client seals its device state in the same vault and shares it.
+///
+/// [`TwostepClient`]: crate::client::TwostepClient
 #[derive(uniffi::Object)]
 pub struct Vault {
-    inner: Mutex<core_vault::Vault>,
+    /// Shared with the clients made from this vault (core's client takes the same lock).
+    inner: Arc<Mutex<core_vault::Vault>>,
 }
 
 #[uniffi::export]
@@ -169,15 +174,20 @@ impl Vault {
 
 impl Vault {
     fn wrap(vault: core_vault::Vault) -> Arc<Self> {
-        Arc::new(Vault { inner: Mutex::new(vault) })
+        Arc::new(Vault { inner: Arc::new(Mutex::new(vault)) })
     }
 
-    /// A panic inside an earlier call (caught at the FFI) poisons the lock; the vault in
-    /// memory may then be half-updated, so it is not used again. The file is intact.
+    /// The core vault itself, for a client that keeps its device state in it.
+    pub(crate) fn shared(&self) -> Arc<Mutex<core_vault::Vault>> {
+        self.inner.clone()
+    }
+
+    /// The vault's lock, shared with the client. As in core's client, a panic while it was held
+    /// cannot have left the file half-written (every write is one transaction, and the list in
+    /// memory changes only after a commit), so a poisoned lock is taken over rather than
+    /// refused: both users of the lock decide the same way.
     fn lock(&self) -> Result<MutexGuard<'_, core_vault::Vault>, TwostepError> {
-        self.inner.lock().map_err(|_| TwostepError::Storage {
-            reason: "an earlier call failed unexpectedly; close and reopen the vault".into(),
-        })
+        Ok(self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
 

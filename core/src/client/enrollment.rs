@@ -21,10 +21,10 @@ use super::state::{self, SessionRecord};
 use super::{Client, Inner};
 use crate::clock::Clock;
 use crate::otp::uri;
-use crate::protocol::{MethodChoice, Role};
 use crate::protocol::endpoints::{
     ChangeMethods, CodeSent, Enroll, EnrollmentStarted, EnrollmentStatus, SendCode, VerifyMethod,
 };
+use crate::protocol::{MethodChoice, Role};
 use crate::secret::SecretBytes;
 use crate::vault::{Entry, VaultError};
 

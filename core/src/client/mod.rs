@@ -239,10 +239,7 @@ mod tests {
         send(c.sign_in("a@b.c", "p"));
         send(c.verify_code("a", "123456", true));
         send(c.poll_attempt("a"));
-        send(c.enroll(
-            crate::methods::MethodChoice::AuthenticatorApp,
-            crate::methods::MethodChoice::AuthenticatorApp,
-        ));
+        send(c.enroll(crate::methods::MethodChoice::AuthenticatorApp, crate::methods::MethodChoice::AuthenticatorApp));
         send(c.register_device("t"));
         send(c.check_for_requests());
         send(c.answer("c", crate::protocol::Decision::Deny, None));

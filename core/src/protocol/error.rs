@@ -38,15 +38,12 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidRequest | ErrorCode::RuleViolation => 400,
-            ErrorCode::Unauthorized | ErrorCode::WrongPassword | ErrorCode::WrongCode | ErrorCode::BadSignature => {
-                401
-            }
+            ErrorCode::Unauthorized | ErrorCode::WrongPassword | ErrorCode::WrongCode | ErrorCode::BadSignature => 401,
             ErrorCode::UnknownDevice | ErrorCode::WrongNumber => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::AlreadyExists
-            | ErrorCode::WrongState
-            | ErrorCode::CodeReused
-            | ErrorCode::ChallengeAnswered => 409,
+            ErrorCode::AlreadyExists | ErrorCode::WrongState | ErrorCode::CodeReused | ErrorCode::ChallengeAnswered => {
+                409
+            }
             ErrorCode::ChallengeExpired | ErrorCode::AnswerExpired => 410,
             ErrorCode::Throttled | ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,

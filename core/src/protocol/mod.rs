@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::methods::{MethodChoice, MethodKind, Role};
 pub use error::{ApiError, ErrorBody, ErrorCode};
-pub use signed::{Answer, Challenge, ChallengeContext, Decision, DeviceProof, SignedEnvelope, SignatureError};
+pub use signed::{Answer, Challenge, ChallengeContext, Decision, DeviceProof, SignatureError, SignedEnvelope};
 
 /// Who is signing in: the app or browser, as the trust rules see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
