@@ -743,18 +743,8 @@ mod tests {
 
     #[test]
     fn every_trust_loss_survives_the_round_trip_and_keeps_cores_words() {
-        let all = [
-            TrustLoss::LoggedOut,
-            TrustLoss::AppDataCleared,
-            TrustLoss::AppUpdated,
-            TrustLoss::OtherBrowser,
-            TrustLoss::NetworkChanged,
-            TrustLoss::Expired,
-            TrustLoss::RequireCodesOnAllDevices,
-            TrustLoss::InvalidToken,
-        ];
-        for t in all {
-            assert_eq!(TrustLoss::from(protocol::TrustLoss::from(t)), t);
+        for t in protocol::TrustLoss::ALL {
+            assert_eq!(protocol::TrustLoss::from(TrustLoss::from(t)), t);
         }
         assert_eq!(trust_loss_message(TrustLoss::LoggedOut), protocol::TrustLoss::LoggedOut.message());
     }

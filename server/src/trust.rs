@@ -104,19 +104,7 @@ pub fn evaluate(
 }
 
 fn parse_loss(code: &str) -> TrustLoss {
-    [
-        TrustLoss::LoggedOut,
-        TrustLoss::AppDataCleared,
-        TrustLoss::AppUpdated,
-        TrustLoss::OtherBrowser,
-        TrustLoss::NetworkChanged,
-        TrustLoss::Expired,
-        TrustLoss::RequireCodesOnAllDevices,
-        TrustLoss::InvalidToken,
-    ]
-    .into_iter()
-    .find(|l| l.code() == code)
-    .unwrap_or(TrustLoss::InvalidToken)
+    TrustLoss::from_code(code).unwrap_or(TrustLoss::InvalidToken)
 }
 
 fn load(tx: &Transaction<'_>, hash: &[u8]) -> Result<Option<StoredTrust>> {

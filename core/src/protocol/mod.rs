@@ -60,6 +60,22 @@ pub enum TrustLoss {
 }
 
 impl TrustLoss {
+    pub const ALL: [TrustLoss; 8] = [
+        TrustLoss::LoggedOut,
+        TrustLoss::AppDataCleared,
+        TrustLoss::AppUpdated,
+        TrustLoss::OtherBrowser,
+        TrustLoss::NetworkChanged,
+        TrustLoss::Expired,
+        TrustLoss::RequireCodesOnAllDevices,
+        TrustLoss::InvalidToken,
+    ];
+
+    /// The reason a stable code names, as stored or sent.
+    pub fn from_code(code: &str) -> Option<TrustLoss> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             TrustLoss::LoggedOut => "logged_out",
