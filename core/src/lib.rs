@@ -3,6 +3,10 @@
 //! - [`otp`]: codes (TOTP, HOTP, Steam), otpauth URIs, what a code screen shows;
 //! - [`import`]: other apps' exports turned into credentials;
 //! - [`vault`]: the encrypted SQLite vault of credentials and its key stores;
+//! - [`backup`]: encrypted backups of the whole vault (Twostep's own format) and restoring them;
+//! - [`export`]: plain exports for moving elsewhere (otpauth URIs, Google Authenticator), each
+//!   behind an explicit "unencrypted" choice;
+//! - `qr` (feature `qr`, on by default): QR codes drawn for a terminal or a PNG, and read from images;
 //! - [`methods`]: the primary/backup method rules, phone numbers, sign-in fallback, changing methods;
 //! - [`protocol`]: the wire protocol shared with the backend (bodies, signed push messages);
 //! - [`client`]: the app's side of that protocol: sign-in, enrollment, push approvals, trust;
@@ -11,11 +15,15 @@
 //!
 //! No UniFFI here: `twostep-ffi` wraps these types for the apps.
 
+pub mod backup;
 pub mod client;
 pub mod clock;
+pub mod export;
 pub mod import;
 pub mod methods;
 pub mod otp;
 pub mod protocol;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod secret;
 pub mod vault;

@@ -14,7 +14,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
+use super::error::Result;
+use super::http::{Http, HttpConfig};
+use super::runtime;
 use crate::clock::Clock;
+use crate::protocol::endpoints::ServerTime;
 
 /// Samples this close to the current offset (in seconds) do not move it.
 pub const DEAD_BAND_SECONDS: i64 = 1;
@@ -38,6 +42,19 @@ pub fn sample(server_date_unix: u64, local_unix: u64) -> i64 {
 /// refused without correction (servers accept ±1 step), so the app should say so.
 pub fn is_off(offset_seconds: i64, period_seconds: u32) -> bool {
     offset_seconds.unsigned_abs() > u64::from(period_seconds)
+}
+
+/// Asks the backend at `base_url` for its time once, without signing in, and returns server
+/// time − `local` time in seconds (from the response's `Date` header, as every call does).
+/// For a desktop or a screen that wants the offset before any other call.
+pub async fn probe_offset(base_url: &str, config: &HttpConfig, local: Arc<dyn Clock>) -> Result<i64> {
+    let offset = Arc::new(ClockOffset::new());
+    let http = Http::new(base_url, config, local, offset.clone())?;
+    runtime::run(async move {
+        http.get::<ServerTime>("/v1/time", None).await?;
+        Ok(offset.get().unwrap_or(0))
+    })
+    .await
 }
 
 /// `local + offset`, saturating at the ends of time instead of wrapping.

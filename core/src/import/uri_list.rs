@@ -1,10 +1,28 @@
 //! A plain list of otpauth URIs: one per line, blank lines and `#` comments skipped.
 //!
 //! Each line goes through [`crate::otp::uri::parse`] and [`Credential::validate`], whose
-//! errors name the field and never quote the line (a URI holds the secret).
+//! errors name the field and never quote the line (a URI holds the secret). `read` (what
+//! [`super::read`] uses) keeps every line, refused ones included, for the preview;
+//! [`parse_uri_list`] and [`parse_uris`] stop at the first refused line.
 
 use crate::otp::Credential;
 use crate::otp::uri::{self, UriError};
+
+use super::{Place, Raw, finish};
+
+/// Every URI line of `text` (blank lines and `#` comments skipped), each a credential or why
+/// it was refused.
+pub(crate) fn read(text: &str) -> Vec<Raw> {
+    uri_lines(text)
+        .map(|(line, item)| (Place::Line(line), uri::parse(item).map_err(Into::into).and_then(finish)))
+        .collect()
+}
+
+/// The lines that hold a URI, with their 1-based numbers.
+pub(crate) fn uri_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let lines = text.lines().enumerate().map(|(i, line)| (i + 1, line.trim()));
+    lines.filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
 
 /// A line that was refused: its 1-based number and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +39,7 @@ impl std::fmt::Display for LineError {
 
 /// Every credential of the file with the number of its line, or the first refused line.
 pub fn parse_uri_list(text: &str) -> Result<Vec<(usize, Credential)>, LineError> {
-    let lines = text.lines().enumerate().map(|(i, line)| (i + 1, line.trim()));
-    parse_numbered(lines.filter(|(_, line)| !line.is_empty() && !line.starts_with('#')))
+    parse_numbered(uri_lines(text))
 }
 
 /// URIs given one by one (a list from an app screen): numbered by position from 1, every
@@ -32,9 +49,7 @@ pub fn parse_uris<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<Cr
     Ok(parse_numbered(numbered)?.into_iter().map(|(_, c)| c).collect())
 }
 
-fn parse_numbered<'a>(
-    items: impl Iterator<Item = (usize, &'a str)>,
-) -> Result<Vec<(usize, Credential)>, LineError> {
+fn parse_numbered<'a>(items: impl Iterator<Item = (usize, &'a str)>) -> Result<Vec<(usize, Credential)>, LineError> {
     items
         .map(|(line, item)| {
             let at = |error: UriError| LineError { line, error };

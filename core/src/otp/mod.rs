@@ -3,9 +3,11 @@
 //!
 //! Generation is delegated to totp-rs and is a pure function of the secret and the time or
 //! counter. Parsing and writing `otpauth://` URIs lives in [`uri`]; what a screen shows
-//! (grouping, seconds left, next code) lives in [`display`]. Storage is the vault's job.
+//! (grouping, seconds left, next code) lives in [`display`]; finding an HOTP counter again from
+//! two codes lives in [`resync`]. Storage is the vault's job.
 
 pub mod display;
+pub mod resync;
 pub mod uri;
 
 use std::fmt;

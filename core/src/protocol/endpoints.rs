@@ -18,6 +18,7 @@
 //! | `GET  /v1/trust` | session | → [`TrustSummary`] |
 //! | `POST /v1/trust/require-codes` | session | → [`TrustSummary`] ("Require codes on all devices") |
 //! | `POST /v1/logout` | session | [`Logout`] → [`LoggedOut`] |
+//! | `GET  /v1/time` | – | → [`ServerTime`] (for correcting a clock before any sign-in) |
 //! | `GET  /v1/dev/outbox?email=` | dev mode only | → [`Outbox`] (the SMS/voice messages sent) |
 //!
 //! "session" means `Authorization: Bearer <session token>`. Every response carries a `Date`
@@ -234,4 +235,11 @@ pub struct OutboxMessage {
     /// The code inside `text`, for tests and the demo.
     pub code: String,
     pub sent_at: u64,
+}
+
+/// The server's time. Clients correct their clock from the response's `Date` header, as
+/// with every response; the body says the same for readers without headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerTime {
+    pub now: u64,
 }

@@ -318,6 +318,26 @@ impl Vault {
         Ok(view)
     }
 
+    /// Resynchronises an HOTP entry from two consecutive codes of the other side (see
+    /// [`crate::otp::resync`]): searches counters `from_counter ..= from_counter + look_ahead`
+    /// and, on a match, saves the counter after the second code in one statement. `None`, and
+    /// nothing changed, when no counter in the window makes both codes.
+    pub fn resync_hotp(
+        &mut self,
+        id: &str,
+        codes: (&str, &str),
+        from_counter: u64,
+        look_ahead: u64,
+    ) -> Result<Option<Entry>> {
+        let index = self.index_of(id)?;
+        let found =
+            crate::otp::resync::resync(&self.slots[index].generator, codes.0, codes.1, from_counter, look_ahead)?;
+        let Some(next) = found else { return Ok(None) };
+        // advance_counter stores `used + 1`: the counter after code2 is `next`.
+        self.advance_counter(index, next - 1)?;
+        Ok(Some(self.slots[index].entry.clone()))
+    }
+
     /// Every entry with its secret, unsealed from the file, in the user's order: for backups
     /// and exports only. The secrets live as long as the caller keeps the credentials.
     pub fn credentials(&self) -> Result<Vec<(Entry, Credential)>> {

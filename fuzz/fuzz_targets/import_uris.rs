@@ -1,0 +1,7 @@
+#![no_main]
+//! The uris importer on arbitrary bytes (see `src/lib.rs` for what is checked).
+
+use libfuzzer_sys::fuzz_target;
+use twostep_core::import::Format;
+
+fuzz_target!(|data: &[u8]| twostep_fuzz::check(Format::Uris, data));
