@@ -16,15 +16,19 @@ Environment:
   TWOSTEP_VAULT       the vault file (same as --vault)
   TWOSTEP_PASSPHRASE  the vault's passphrase; without it the passphrase is asked for
                       in the terminal, without echo (twice when a vault is created)
+  TWOSTEP_BACKUP_PASSWORD
+                      the password of a backup (`backup`, `restore`); without it the
+                      password is asked for in the terminal (twice for a new backup)
 
 Exit status:
   0  success
   1  any other failure (a file that cannot be read, a damaged vault, storage)
   2  usage: bad arguments, or a needed answer (passphrase, --yes) could not be asked for
-  3  wrong passphrase: the vault was left as it is
+  3  wrong passphrase, backup or import password: the vault (and the file) were left as they are
   4  there is no vault at the path (`add` or `import` creates one)
   5  QUERY matched no entry, or several where exactly one is needed
-  6  invalid input: a URI or an import line was refused (the message names the field)
+  6  invalid input: a URI, an import line, a backup file or a QR picture was refused (the
+     message names the field or the part)
 
 Errors never quote a URI or a secret: an otpauth URI contains the secret.";
 
@@ -70,8 +74,24 @@ pub enum Command {
     Remove(RemoveArgs),
     /// Change an entry's issuer and account names
     Rename(RenameArgs),
-    /// Add every otpauth URI of a file, all or nothing (creating the vault if there is none)
+    /// Import another app's export (Google Authenticator, Aegis, 2FAS, Bitwarden, Ente, otpauth
+    /// URI lists): previewed, then added all or nothing (creating the vault if there is none)
     Import(ImportArgs),
+    /// Write an encrypted backup of the whole vault to a new file (never overwrites one)
+    #[command(after_help = BACKUP_HELP)]
+    Backup(BackupArgs),
+    /// Restore an encrypted backup into the vault (creating the vault if there is none);
+    /// entries the vault already holds are skipped and listed
+    Restore(RestoreArgs),
+    /// Print every entry with its secret UNENCRYPTED, for moving to another app: otpauth URIs
+    /// or Google Authenticator export links (needs --unencrypted)
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Show an entry's QR code in the terminal for another app to scan, or read the entries
+    /// of a QR code picture (--read)
+    Qr(QrArgs),
+    /// Put an HOTP (counter) entry back in step from two consecutive codes of the other side
+    Resync(ResyncArgs),
     /// Walk the whole seller story of two-step verification against an embedded backend
     /// (temporary files; exits non-zero if any step does not behave as the help page says)
     Demo,
@@ -110,6 +130,10 @@ pub struct CodeArgs {
     /// Print only the code, ungrouped, for scripts; QUERY must select exactly one entry
     #[arg(long, conflicts_with = "uri")]
     pub plain: bool,
+    /// Use this backend's clock (its Date header): shows the offset and warns when this
+    /// computer's clock is off by more than a period
+    #[arg(long, value_name = "URL", conflicts_with = "at")]
+    pub server: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +161,9 @@ pub struct WatchArgs {
     /// waiting (for tests and demos)
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<u64>,
+    /// Use this backend's clock (its Date header), read once at start
+    #[arg(long, value_name = "URL", conflicts_with = "at")]
+    pub server: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -160,12 +187,145 @@ pub struct RenameArgs {
     pub account: String,
 }
 
+/// What `twostep import --help` adds: the formats, the password, and what happens when.
+const IMPORT_HELP: &str = "\
+Formats (--from):
+  uris       one otpauth:// URI per line; blank lines and lines starting with # are skipped
+  google     Google Authenticator's \"Transfer accounts\" export: the otpauth-migration://
+             link of every QR code, one per line; every code of the export is needed
+  aegis      an Aegis vault export (.json), plain or encrypted
+  2fas       a 2FAS backup (.2fas), plain or encrypted
+  bitwarden  Bitwarden's JSON export (not the encrypted one): each login's TOTP
+  ente       Ente Auth's plain text export
+  auto       guess the format from the file's content
+
+The password of an encrypted export comes from TWOSTEP_IMPORT_PASSWORD, or is asked for
+in the terminal without echo.
+
+Nothing is stored before the preview is printed, by entry number: what will be added, what
+the vault (or an earlier entry of the file) already holds, and what was refused and why.
+Duplicates are skipped. One refused entry stops the whole import unless --skip-invalid is
+given; the rest is added in one transaction: all of it, or nothing. With --dry-run the
+preview is printed, nothing changes (no vault is created), and the exit status is the one
+the import would have.";
+
 #[derive(Args, Debug)]
+#[command(after_help = IMPORT_HELP)]
 pub struct ImportArgs {
-    /// A text file with one otpauth URI per line; blank lines and lines starting with `#`
-    /// are skipped; "-" reads standard input
+    /// The export file; "-" reads standard input
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// The app that wrote FILE (see below)
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "uris",
+        value_parser = clap::builder::PossibleValuesParser::new(["uris", "google", "aegis", "2fas", "bitwarden", "ente", "auto"])
+    )]
+    pub from: String,
+    /// Print what the import would do, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the other entries when some are refused (by default one refused entry stops
+    /// the whole import)
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+const BACKUP_HELP: &str = "\
+The backup holds every entry (names, kind, algorithm, digits, period or counter, secret, order)
+encrypted with AES-256-GCM under a key derived from its password with Argon2id (19 MiB, 2
+passes). The password comes from TWOSTEP_BACKUP_PASSWORD or is asked for twice; it need not be
+the vault's passphrase. Without it the backup cannot be opened: keep it somewhere safe.
+`twostep restore FILE` reads it back, into this vault or a new one.";
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The backup file to create; an existing file is never overwritten
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// A backup written by `twostep backup`
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print what the restore would add and skip, and change nothing (no vault is created)
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+const EXPORT_HELP: &str = "\
+Formats:
+  uris    one otpauth:// URI per line, read by most authenticator apps
+  google  Google Authenticator's \"Transfer accounts\" links (otpauth-migration://), at most
+          10 entries each; with --qr, one QR code per link to scan with Google Authenticator.
+          Google's format has no Steam codes, only 6 or 8 digits and only 30-second codes:
+          other entries are left out and each is named on standard error.
+
+Everything goes to standard output. It holds every secret in the clear: anyone who reads it
+can make your codes. For a copy to keep, use `twostep backup FILE` (encrypted).";
+
+/// The plain formats `export` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Uris,
+    Google,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// What to write (see below)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    /// Confirms that the output holds every secret unencrypted; refused without it
+    #[arg(long)]
+    pub unencrypted: bool,
+    /// Draw each URI or link as a QR code in the terminal instead of printing its text
+    #[arg(long)]
+    pub qr: bool,
+    /// With --qr: draw for a terminal with a light background (default: dark background)
+    #[arg(long, requires = "qr")]
+    pub light_background: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct QrArgs {
+    /// The entry to show (an id, an id prefix, or a name query that selects exactly one)
+    #[arg(value_name = "QUERY", required_unless_present = "read", conflicts_with = "read")]
+    pub query: Option<String>,
+    /// Read the QR codes of this PNG or JPEG picture (otpauth URIs or a Google Authenticator
+    /// export) and print their entries without secrets
+    #[arg(long, value_name = "IMAGE")]
+    pub read: Option<PathBuf>,
+    /// With --read: add the entries to the vault (creating it if there is none); entries it
+    /// already holds are skipped
+    #[arg(long, requires = "read")]
+    pub add: bool,
+    /// Draw for a terminal with a light background (default: dark background)
+    #[arg(long, conflicts_with = "read")]
+    pub light_background: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ResyncArgs {
+    /// The HOTP entry (an id, an id prefix, or a name query that selects exactly one)
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// A code the other side shows
+    #[arg(value_name = "CODE1")]
+    pub code1: String,
+    /// The code it shows next
+    #[arg(value_name = "CODE2")]
+    pub code2: String,
+    /// Search from this counter [default: the entry's own counter]
+    #[arg(long, value_name = "N")]
+    pub from: Option<u64>,
+    /// How many counters to search past --from (at most 10000)
+    #[arg(long, value_name = "N", default_value_t = twostep_core::otp::resync::DEFAULT_LOOK_AHEAD,
+          value_parser = clap::value_parser!(u64).range(0..=twostep_core::otp::resync::MAX_LOOK_AHEAD))]
+    pub look_ahead: u64,
 }
 
 /// Parses the process's arguments, exiting with status 2 on a usage error (0 for `--help`

@@ -16,21 +16,24 @@ use twostep_core::vault::{Entry, EntryCode};
 use crate::args::{CodeArgs, VaultArgs};
 use crate::error::CliError;
 use crate::output::{self, short_id};
-use crate::{input, select, unlock};
+use crate::{input, select, server_clock, unlock};
 
 pub fn run(vault_args: &VaultArgs, args: &CodeArgs) -> Result<(), CliError> {
     match &args.uri {
-        Some(uri) => of_uri(uri, args.at),
+        Some(uri) => of_uri(uri, args.at, args.server.as_deref()),
         None => of_vault(vault_args, args),
     }
 }
 
 /// Stateless, like `oathtool`: just the code and a newline.
-fn of_uri(arg: &str, at: Option<u64>) -> Result<(), CliError> {
+fn of_uri(arg: &str, at: Option<u64>, server: Option<&str>) -> Result<(), CliError> {
     let text = input::uri_argument(arg)?;
     let credential = uri::parse(&text).map_err(|e| CliError::bad_uri(&e))?;
     let generator = credential.generator()?;
-    let now = at.unwrap_or_else(|| SystemClock.now_unix_seconds());
+    let now = match at {
+        Some(at) => at,
+        None => server_clock::now(SystemClock.now_unix_seconds(), server)?,
+    };
     output::print(&format!("{}\n", generator.code_at(now)))
 }
 
@@ -40,7 +43,10 @@ fn of_vault(vault_args: &VaultArgs, args: &CodeArgs) -> Result<(), CliError> {
         return Err(CliError::Usage("--plain needs a QUERY that selects one entry".into()));
     }
     let mut vault = unlock::open(vault_args)?;
-    let now = args.at.unwrap_or_else(|| vault.now());
+    let now = match args.at {
+        Some(at) => at,
+        None => server_clock::now(vault.now(), args.server.as_deref())?,
+    };
     let entries = vault.list();
 
     if let (true, Some(q)) = (args.plain, query) {

@@ -19,6 +19,9 @@ pub enum CliError {
     Usage(String),
     /// The passphrase does not open the vault (status 3).
     WrongPassphrase,
+    /// Another password (a backup's) is wrong; the message says which and that nothing
+    /// changed (status 3).
+    WrongPassword(String),
     /// There is no vault file where one was expected (status 4).
     NoVault(PathBuf),
     /// A query selected nothing, or several entries where one is needed (status 5).
@@ -36,7 +39,7 @@ impl CliError {
         match self {
             CliError::Failed(_) | CliError::OutputClosed => 1,
             CliError::Usage(_) => 2,
-            CliError::WrongPassphrase => 3,
+            CliError::WrongPassphrase | CliError::WrongPassword(_) => 3,
             CliError::NoVault(_) => 4,
             CliError::Selection(_) => 5,
             CliError::Invalid(_) => 6,
@@ -61,7 +64,11 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Usage(m) | CliError::Selection(m) | CliError::Invalid(m) | CliError::Failed(m) => f.write_str(m),
+            CliError::Usage(m)
+            | CliError::Selection(m)
+            | CliError::Invalid(m)
+            | CliError::Failed(m)
+            | CliError::WrongPassword(m) => f.write_str(m),
             CliError::WrongPassphrase => {
                 f.write_str("the passphrase does not open this vault; the vault was left as it is")
             }

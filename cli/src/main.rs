@@ -8,22 +8,32 @@
 //! - [`code_cmd`] — `code`, with or without a vault;
 //! - [`vault_cmd`] — `add`, `list`, `remove`, `rename`, `import`;
 //! - [`watch`] — `watch`;
+//! - [`backup_cmd`] — `backup`, `restore`;
+//! - [`export_cmd`] — `export` (plain, behind `--unencrypted`);
+//! - [`qr_cmd`] — `qr`: an entry's QR code, or the entries of a QR picture;
+//! - [`resync_cmd`] — `resync`, an HOTP counter found again;
 //! - [`unlock`] — finding and unlocking the vault;
 //! - [`select`] — which entries a QUERY names;
 //! - [`demo`] — `demo`, the seller story end to end;
+//! - [`server_clock`] — `--server URL`: codes by the backend's clock;
 //! - [`serve`] — `serve`, the reference backend;
 //! - [`input`] — reading files and standard input;
 //! - [`output`] — tables, JSON and the countdown bar;
 //! - [`error`] — messages and exit statuses.
 
 mod args;
+mod backup_cmd;
 mod code_cmd;
 mod demo;
 mod error;
+mod export_cmd;
 mod input;
 mod output;
+mod qr_cmd;
+mod resync_cmd;
 mod select;
 mod serve;
+mod server_clock;
 mod unlock;
 mod vault_cmd;
 mod watch;
@@ -50,6 +60,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Remove(a) => vault_cmd::remove(vault, a),
         Command::Rename(a) => vault_cmd::rename(vault, a),
         Command::Import(a) => vault_cmd::import(vault, a),
+        Command::Backup(a) => backup_cmd::backup(vault, a),
+        Command::Restore(a) => backup_cmd::restore(vault, a),
+        Command::Export(a) => export_cmd::run(vault, a),
+        Command::Qr(a) => qr_cmd::run(vault, a),
+        Command::Resync(a) => resync_cmd::run(vault, a),
         Command::Demo => demo::run(),
         Command::Serve(a) => serve::run(a),
     }

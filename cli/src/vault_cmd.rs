@@ -1,14 +1,17 @@
 //! The commands that change or list the vault: `add`, `list`, `remove`, `rename`, `import`.
 //!
-//! Each parses its input before the vault is unlocked (a bad URI or import line never
+//! Each parses its input before the vault is unlocked (a bad URI or import file never
 //! creates or touches a vault), then makes one core call: every change is one transaction
-//! in core. Codes are [`crate::code_cmd`]'s and [`crate::watch`]'s.
+//! in core. `import` prints core's preview (added, duplicates, refused, by entry number)
+//! before it applies it. Codes are [`crate::code_cmd`]'s and [`crate::watch`]'s.
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use twostep_core::import::{self, DuplicateOf, Format, ImportError, ImportPreview, ImportedItem, OnRefused};
 use twostep_core::otp::Credential;
 use twostep_core::otp::uri;
 use twostep_core::vault::{Entry, Vault};
+use zeroize::Zeroizing;
 
 use crate::args::{AddArgs, ImportArgs, ListArgs, RemoveArgs, RenameArgs, VaultArgs};
 use crate::error::CliError;
@@ -87,22 +90,168 @@ pub fn rename(vault_args: &VaultArgs, args: &RenameArgs) -> Result<(), CliError>
 pub fn import(vault_args: &VaultArgs, args: &ImportArgs) -> Result<(), CliError> {
     let source = args.file.display().to_string();
     let text = input::read_text(&args.file)?;
-    let lines = twostep_core::import::parse_uri_list(&text)
-        .map_err(|e| CliError::Invalid(format!("{source}, {e}; nothing was imported")))?;
-    if lines.is_empty() {
-        return Err(CliError::Invalid(format!("{source} holds no otpauth URI; nothing was imported")));
-    }
-    let credentials: Vec<Credential> = lines.iter().map(|(_, c)| c.clone()).collect();
-    let mut vault = unlock::open_or_create(vault_args)?;
-    let added = vault.add_all(&credentials).map_err(|e| match CliError::from(e) {
-        CliError::Invalid(m) => CliError::Invalid(format!("{source}: {m}; nothing was imported")),
+    let bytes = text.as_bytes();
+    let format = match Format::from_name(&args.from) {
+        Some(format) => format,
+        None => Format::detect(bytes).ok_or_else(|| {
+            CliError::Invalid(format!("{source}: the format could not be recognised; name it with --from"))
+        })?,
+    };
+    // The file is read (and decrypted) before the vault is unlocked: a bad file or a wrong
+    // password never creates or touches a vault.
+    // A file read as the wrong format says which format it looks like.
+    let hint = || match Format::detect(bytes).filter(|guess| *guess != format) {
+        Some(guess) => format!(" (it looks like an export of {}: --from {guess})", guess.app()),
+        None => String::new(),
+    };
+    let items = read_export(format, bytes, &source).map_err(|e| match e {
+        CliError::Invalid(message) => CliError::Invalid(message + &hint()),
         other => other,
     })?;
-    for (line, credential) in &lines {
-        warn_short_key(credential, &format!("{source}, line {line}: "));
+    if items.is_empty() {
+        return Err(CliError::Invalid(format!("{source} holds no entry to import; nothing was imported")));
     }
-    let noun = if added.len() == 1 { "entry" } else { "entries" };
-    output::print(&format!("imported {} {noun} from {source}\n", added.len()))
+    let path = unlock::vault_path(vault_args)?;
+    let existing = if path.exists() { Some(unlock::open(vault_args)?) } else { None };
+    let preview = match &existing {
+        Some(vault) => import::preview(vault, items).map_err(|e| import_error(&source, e))?,
+        None => import::preview_for_new_vault(items),
+    };
+    output::print(&preview_text(&source, format, &preview))?;
+
+    let on_refused = if args.skip_invalid { OnRefused::Skip } else { OnRefused::Block };
+    if let (Some(first), OnRefused::Block) = (preview.refused.first(), on_refused) {
+        let e = ImportError::Refused { count: preview.refused.len(), first: first.place, reason: first.reason.clone() };
+        return Err(CliError::Invalid(format!("{source}: {e}; --skip-invalid imports the others{}", hint())));
+    }
+    let skipped = skipped_text(&preview);
+    if args.dry_run {
+        let n = preview.to_add.len();
+        return output::print(&format!(
+            "dry run: {n} {} would be imported from {source}{skipped}; nothing was changed\n",
+            entries(n)
+        ));
+    }
+    if preview.to_add.is_empty() {
+        return output::print(&format!("nothing to import from {source}{skipped}\n"));
+    }
+    let mut vault = match existing {
+        Some(vault) => vault,
+        None => unlock::open_or_create(vault_args)?,
+    };
+    let added = import::apply(&mut vault, &preview, on_refused).map_err(|e| import_error(&source, e))?;
+    for item in preview.to_add.iter().filter(|t| t.summary.short_key) {
+        eprintln!(
+            "{source}, {}: warning: the key of {} is shorter than the 128 bits RFC 4226 asks for; \
+             it was added, but ask the service for a new one if it offers to",
+            item.place,
+            name(&item.summary.issuer, &item.summary.account)
+        );
+    }
+    output::print(&format!("imported {added} {} from {source}{skipped}\n", entries(added)))
+}
+
+const IMPORT_PASSWORD_ENV: &str = "TWOSTEP_IMPORT_PASSWORD";
+
+/// The export's items; an encrypted export's password comes from the environment, or is asked
+/// for once the file turns out to need one.
+fn read_export(format: Format, bytes: &[u8], source: &str) -> Result<Vec<ImportedItem>, CliError> {
+    let mut password = match std::env::var_os(IMPORT_PASSWORD_ENV) {
+        Some(value) => Some(Zeroizing::new(
+            value.into_string().map_err(|_| CliError::Usage(format!("{IMPORT_PASSWORD_ENV} is not valid UTF-8")))?,
+        )),
+        None => None,
+    };
+    loop {
+        match import::read(format, bytes, password.as_ref().map(|p| p.as_str())) {
+            Err(ImportError::PasswordRequired { .. }) if password.is_none() => {
+                let prompt = format!("Password of the {} export {source}: ", format.app());
+                let asked = rpassword::prompt_password(prompt).map_err(|e| {
+                    CliError::Usage(format!(
+                        "{source} is encrypted and its password cannot be asked for ({e}); \
+                         set {IMPORT_PASSWORD_ENV} or run in a terminal"
+                    ))
+                })?;
+                password = Some(Zeroizing::new(asked));
+            }
+            result => return result.map_err(|e| import_error(source, e)),
+        }
+    }
+}
+
+/// An import error as the user sees it: with the file's name, and saying that nothing changed.
+fn import_error(source: &str, e: ImportError) -> CliError {
+    match e {
+        ImportError::Vault(e) => CliError::from(e),
+        ImportError::WrongPassword { .. } => CliError::WrongPassword(format!("{source}: {e}; nothing was imported")),
+        other => {
+            let text = other.to_string();
+            let tail = if text.contains("nothing was imported") { "" } else { "; nothing was imported" };
+            CliError::Invalid(format!("{source}: {text}{tail}"))
+        }
+    }
+}
+
+/// The preview by entry number: to add, duplicates, refused. Never a secret.
+fn preview_text(source: &str, format: Format, preview: &ImportPreview) -> String {
+    let mut out = format!("{source} ({}): {} {}\n", format.app(), preview.total(), entries(preview.total()));
+    let mut section = |title: &str, rows: Vec<Vec<String>>| {
+        if !rows.is_empty() {
+            out.push_str(&format!("{title} ({}):\n", rows.len()));
+            out.push_str(&output::table(&rows));
+        }
+    };
+    let number = |n: usize| format!("  #{n}");
+    section(
+        "to add",
+        preview
+            .to_add
+            .iter()
+            .map(|t| {
+                let s = &t.summary;
+                let kind = describe(s.params.kind, s.params.algorithm.as_str(), s.params.digits);
+                vec![number(t.number), t.place.to_string(), name(&s.issuer, &s.account), kind]
+            })
+            .collect(),
+    );
+    section(
+        "already there, skipped",
+        preview
+            .duplicates
+            .iter()
+            .map(|d| {
+                let of = match &d.of {
+                    DuplicateOf::Entry(id) => format!("same as vault entry {}", short_id(id)),
+                    DuplicateOf::Item(n) => format!("same as #{n} of this file"),
+                };
+                vec![number(d.number), d.place.to_string(), name(&d.summary.issuer, &d.summary.account), of]
+            })
+            .collect(),
+    );
+    section(
+        "refused",
+        preview.refused.iter().map(|r| vec![number(r.number), r.place.to_string(), r.reason.to_string()]).collect(),
+    );
+    out
+}
+
+/// ", 2 duplicates and 1 refused entry skipped", or nothing.
+fn skipped_text(preview: &ImportPreview) -> String {
+    let mut parts = Vec::new();
+    match preview.duplicates.len() {
+        0 => {}
+        1 => parts.push("1 duplicate".to_owned()),
+        n => parts.push(format!("{n} duplicates")),
+    }
+    match preview.refused.len() {
+        0 => {}
+        n => parts.push(format!("{n} refused {}", entries(n))),
+    }
+    if parts.is_empty() { String::new() } else { format!(", {} skipped", parts.join(" and ")) }
+}
+
+fn entries(n: usize) -> &'static str {
+    if n == 1 { "entry" } else { "entries" }
 }
 
 fn one(vault: &Vault, query: &str) -> Result<Entry, CliError> {

@@ -12,7 +12,7 @@ use twostep_core::vault::{Entry, EntryCode};
 use crate::args::{VaultArgs, WatchArgs};
 use crate::error::CliError;
 use crate::output::{self, short_id};
-use crate::unlock;
+use crate::{server_clock, unlock};
 
 /// Cells of the countdown bar.
 const BAR_WIDTH: usize = 20;
@@ -26,12 +26,17 @@ pub fn run(vault_args: &VaultArgs, args: &WatchArgs) -> Result<(), CliError> {
         eprintln!("the vault is empty; `twostep add URI` adds an entry");
         return Ok(());
     }
+    // Read once: the offset of a clock does not change while we watch.
+    let offset = match &args.server {
+        Some(url) => server_clock::offset(url)?,
+        None => 0,
+    };
     let redraw = std::io::stdout().is_terminal();
     let mut frame: u64 = 0;
     loop {
         let now = match args.at {
             Some(start) => start.saturating_add(frame),
-            None => vault.now(),
+            None => twostep_core::client::time::corrected(vault.now(), offset),
         };
         let mut text = String::new();
         if redraw {

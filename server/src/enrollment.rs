@@ -94,8 +94,7 @@ pub fn enroll(app: &App, session: &Session, req: Enroll) -> Result<EnrollmentSta
                 "Two-step verification is already on. Change your methods instead.",
             ));
         }
-        let pair = methods::validate(Some(&req.primary), Some(&req.backup))
-            .map_err(|v| rule_violation(&v))?;
+        let pair = methods::validate(Some(&req.primary), Some(&req.backup)).map_err(|v| rule_violation(&v))?;
         start_pair(app, tx, &session.login_id, &email, &pair, now)
     })?;
     app.deliver(&messages);

@@ -22,7 +22,7 @@ use axum::{Json, Router};
 use twostep_core::protocol::endpoints::{
     AnswerAccepted, AttemptStatus, ChangeMethods, CodeSent, CreateLogin, DeviceRegistered, Enroll, EnrollmentStarted,
     EnrollmentStatus, LoggedOut, LoginCreated, Logout, Outbox, PendingChallenges, PushStarted, RegisterDevice,
-    SendCode, SignIn, SignInResponse, SignedIn, StartPush, TrustSummary, VerifyCode, VerifyMethod,
+    SendCode, ServerTime, SignIn, SignInResponse, SignedIn, StartPush, TrustSummary, VerifyCode, VerifyMethod,
 };
 use twostep_core::protocol::{ErrorCode, SignedEnvelope};
 
@@ -50,6 +50,7 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/trust", get(trust_summary))
         .route("/v1/trust/require-codes", post(require_codes))
         .route("/v1/logout", post(logout))
+        .route("/v1/time", get(server_time))
         .route("/v1/dev/outbox", get(dev_outbox))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_endpoint)
@@ -176,6 +177,10 @@ async fn answer(
     JsonBody(env): JsonBody<SignedEnvelope>,
 ) -> Result<Json<AnswerAccepted>> {
     app::run(&app, move |app| push::answer(app, &id, env)).await.map(Json)
+}
+
+async fn server_time(State(app): State<Shared>) -> Json<ServerTime> {
+    Json(ServerTime { now: app.now() })
 }
 
 async fn trust_summary(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<TrustSummary>> {

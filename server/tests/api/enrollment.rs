@@ -29,7 +29,9 @@ async fn an_authenticator_app_gets_a_fresh_seed_in_an_otpauth_uri_for_twostep_se
     let h = Harness::start();
     let session = enrollment_session(&h, "Ada@Example.com").await;
     let started: EnrollmentStarted =
-        enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER))).await.ok();
+        enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)))
+            .await
+            .ok();
     assert_eq!(started.pending, vec![Role::Primary, Role::Backup]);
     let credential = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap();
     assert_eq!(credential.issuer, "Twostep Seller");
@@ -48,14 +50,10 @@ async fn an_authenticator_app_gets_a_fresh_seed_in_an_otpauth_uri_for_twostep_se
 async fn two_step_is_enabled_only_when_both_methods_are_verified() {
     let h = Harness::start();
     let session = enrollment_session(&h, "ada@example.com").await;
-    let started: EnrollmentStarted = enroll(
-        &h,
-        &session,
-        MethodChoice::AuthenticatorApp,
-        MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)),
-    )
-    .await
-    .ok();
+    let started: EnrollmentStarted =
+        enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)))
+            .await
+            .ok();
     let seed = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap().secret;
     let voice = h.outbox("ada@example.com").pop().unwrap();
     assert_eq!(voice.channel, MethodKind::Voice);
@@ -125,9 +123,10 @@ async fn the_same_number_cannot_be_primary_and_backup_however_it_is_written() {
 async fn a_number_that_is_not_a_number_is_a_rule_violation_naming_its_role() {
     let h = Harness::start();
     let session = enrollment_session(&h, "ada@example.com").await;
-    let e = enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile("1-800-FLOWERS")))
-        .await
-        .refused(ErrorCode::RuleViolation);
+    let e =
+        enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile("1-800-FLOWERS")))
+            .await
+            .refused(ErrorCode::RuleViolation);
     assert_eq!(e.rule.as_deref(), Some("invalid_phone_number"));
     assert_eq!(e.field.as_deref(), Some("backup"));
     assert!(!e.message.contains("FLOWERS"));
@@ -137,9 +136,14 @@ async fn a_number_that_is_not_a_number_is_a_rule_violation_naming_its_role() {
 async fn enrolling_again_once_two_step_is_on_is_refused() {
     let h = Harness::start();
     let account = h.enrolled("ada@example.com").await;
-    enroll(&h, &account.session, MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile("+12065550199")))
-        .await
-        .refused(ErrorCode::WrongState);
+    enroll(
+        &h,
+        &account.session,
+        MethodChoice::AuthenticatorApp,
+        MethodChoice::Sms(PhoneChoice::mobile("+12065550199")),
+    )
+    .await
+    .refused(ErrorCode::WrongState);
 }
 
 #[tokio::test]

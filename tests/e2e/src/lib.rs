@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 use twostep_core::client::{Client, ClientConfig, ClientIdentity, HttpConfig, SignInOutcome};
 use twostep_core::clock::{Clock, FixedClock};
-use twostep_core::protocol::Role;
 use twostep_core::methods::{MethodChoice, PhoneChoice};
+use twostep_core::protocol::Role;
 use twostep_core::vault::{KdfParams, PassphraseKeyStore, Vault};
 use twostep_server::{PasswordCost, RunningServer, Server, ServerConfig};
 

@@ -138,7 +138,9 @@ async fn choosing_methods_twice_keeps_only_the_seed_that_counts() {
     phone.client.create_login("ada@example.com", PASSWORD).await.unwrap();
     phone.client.sign_in("ada@example.com", PASSWORD).await.unwrap();
     let app = || twostep_core::methods::MethodChoice::AuthenticatorApp;
-    let sms = || twostep_core::methods::MethodChoice::Sms(twostep_core::methods::PhoneChoice::mobile(twostep_e2e::SMS_NUMBER));
+    let sms = || {
+        twostep_core::methods::MethodChoice::Sms(twostep_core::methods::PhoneChoice::mobile(twostep_e2e::SMS_NUMBER))
+    };
     let first = phone.client.enroll(app(), sms()).await.unwrap().authenticator.unwrap();
     let second = phone.client.enroll(app(), sms()).await.unwrap().authenticator.unwrap();
     assert_ne!(first.uri.expose(), second.uri.expose(), "the server issued a new seed");
