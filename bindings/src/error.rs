@@ -3,19 +3,25 @@
 //! Each [`TwostepError`] variant is an action the app takes differently (ask for the key
 //! again, show "not found", point at a field, offer a restore, retry later, say "wrong
 //! number"…). The rich core errors ([`VaultError`], [`UriError`], [`InvalidParam`],
-//! [`LineError`], [`RuleViolation`], [`PhoneNumberError`], [`ClientError`] with the server's
-//! [`ApiError`]) are mapped here and nowhere else. Their messages never carry a secret, and
+//! [`LineError`], [`ImportError`], [`BackupError`], [`QrError`], [`RuleViolation`],
+//! [`PhoneNumberError`], [`ClientError`] with the server's [`ApiError`]) are mapped here and
+//! nowhere else. (An import's [`EntryError`] is not an error of the call: it is one refused
+//! item of a preview, carried as its field and reason.) Their messages never carry a secret, and
 //! neither does anything added here.
 //!
 //! No variant has a field called `message`: Kotlin exceptions already have one, so the words
 //! a screen shows travel in `reason`.
 
+use twostep_core::backup::BackupError;
 use twostep_core::client::ClientError;
-use twostep_core::import::LineError;
+#[cfg(doc)]
+use twostep_core::import::EntryError;
+use twostep_core::import::{ImportError, LineError};
 use twostep_core::methods::{PhoneNumberError, RuleViolation};
 use twostep_core::otp::InvalidParam;
 use twostep_core::otp::uri::UriError;
 use twostep_core::protocol::{ApiError, ErrorCode};
+use twostep_core::qr::QrError;
 use twostep_core::vault::{KeyStoreError, VaultError};
 
 /// Why a call into the core failed, one variant per thing the app does about it.
@@ -56,9 +62,18 @@ pub enum TwostepError {
     /// shown as is.
     #[error("{reason}")]
     RuleViolation { rule: String, reason: String },
-    /// The password does not match the login.
+    /// The password does not match the login (sign-in). A file's password is
+    /// `WrongFilePassword`.
     #[error("the email or password is not right")]
     WrongPassword,
+    /// The password does not open this file (an encrypted export of another app, or a
+    /// Twostep backup): ask for it again. Nothing was changed. `reason` says which file.
+    #[error("{reason}")]
+    WrongFilePassword { reason: String },
+    /// The vault changed between an import's preview and applying it (entries were added or
+    /// removed): nothing was imported; preview again.
+    #[error("the vault changed since the import was previewed; preview it again")]
+    StalePreview,
     /// The code is not the right one: ask again.
     #[error("that code is not right")]
     WrongCode,
@@ -144,6 +159,62 @@ impl From<LineError> for TwostepError {
             field: format!("line {}: {}", e.line, e.error.field()),
             reason: e.error.reason().to_owned(),
         }
+    }
+}
+
+/// A whole import file refused. Damage names where (`at`: a line, a JSON path); a problem of
+/// the whole file names `"file"`; a missing password points at `"password"`. The words are
+/// core's, which never quote the file.
+impl From<ImportError> for TwostepError {
+    fn from(e: ImportError) -> Self {
+        let invalid = |field: String, e: &ImportError| TwostepError::InvalidInput { field, reason: e.to_string() };
+        match e {
+            ImportError::WrongPassword { .. } => TwostepError::WrongFilePassword { reason: e.to_string() },
+            ImportError::StalePreview => TwostepError::StalePreview,
+            ImportError::Vault(e) => e.into(),
+            ImportError::Malformed { at, reason } => TwostepError::InvalidInput { field: at, reason },
+            ImportError::UnsafeParameters { ref at, .. } => invalid(at.clone(), &e),
+            ImportError::PasswordRequired { .. } => invalid("password".into(), &e),
+            ImportError::Unrecognised => invalid("format".into(), &e),
+            ImportError::MixedExports { line, .. } | ImportError::RepeatedBatch { line, .. } => {
+                invalid(format!("line {line}"), &e)
+            }
+            ImportError::Refused { first, ref reason, .. } => invalid(format!("{first}: {}", reason.field()), &e),
+            ImportError::TooLarge { .. }
+            | ImportError::WrongFormat { .. }
+            | ImportError::Unsupported { .. }
+            | ImportError::IncompleteExport { .. } => invalid("file".into(), &e),
+        }
+    }
+}
+
+/// A backup refused: a wrong password is `WrongFilePassword`; a file that is not a backup,
+/// damaged, cut short, too new, too large or asking for a refused key derivation is
+/// `InvalidInput` naming the part (`"file"`, `"kdf"`, the truncated part…).
+impl From<BackupError> for TwostepError {
+    fn from(e: BackupError) -> Self {
+        let invalid =
+            |field: &str, e: &BackupError| TwostepError::InvalidInput { field: field.into(), reason: e.to_string() };
+        match e {
+            BackupError::WrongPassword => TwostepError::WrongFilePassword { reason: e.to_string() },
+            BackupError::Vault(e) => e.into(),
+            BackupError::EmptyPassword => invalid("password", &e),
+            BackupError::KdfRefused(_) => invalid("kdf", &e),
+            BackupError::TooNew { .. } => invalid("format_version", &e),
+            BackupError::Truncated { what, .. } => invalid(what, &e),
+            BackupError::NotABackup | BackupError::Damaged(_) | BackupError::TooLarge(_) => invalid("file", &e),
+        }
+    }
+}
+
+/// A QR code that cannot be made or read.
+impl From<QrError> for TwostepError {
+    fn from(e: QrError) -> Self {
+        let field = match e {
+            QrError::TooLong(_) => "text",
+            QrError::Image(_) | QrError::NotFound | QrError::Unreadable(_) => "image",
+        };
+        TwostepError::InvalidInput { field: field.into(), reason: e.to_string() }
     }
 }
 
@@ -272,6 +343,31 @@ mod tests {
         let TwostepError::InvalidInput { field, reason } = &e else { panic!("{e:?}") };
         assert_eq!(field, "phone_number");
         assert!(!reason.contains("867") && !e.to_string().contains("867"), "{e}");
+    }
+
+    #[test]
+    fn a_wrong_file_password_is_not_a_wrong_sign_in_password() {
+        let e = TwostepError::from(BackupError::WrongPassword);
+        assert!(matches!(e, TwostepError::WrongFilePassword { .. }), "{e:?}");
+        let e = TwostepError::from(ImportError::WrongPassword { format: twostep_core::import::Format::Aegis });
+        assert_eq!(
+            e,
+            TwostepError::WrongFilePassword { reason: "the password does not open this Aegis export".into() }
+        );
+    }
+
+    #[test]
+    fn a_damaged_file_names_where() {
+        let e = TwostepError::from(ImportError::Malformed {
+            at: "header.slots[0].salt".into(),
+            reason: "is not hex".into(),
+        });
+        assert_eq!(e, TwostepError::InvalidInput { field: "header.slots[0].salt".into(), reason: "is not hex".into() });
+        let e = TwostepError::from(twostep_core::backup::info(b"not a backup at all").unwrap_err());
+        assert!(matches!(e, TwostepError::InvalidInput { ref field, .. } if field == "file"), "{e:?}");
+        let e = TwostepError::from(twostep_core::import::read_detected(b"hello", None).unwrap_err());
+        assert!(matches!(e, TwostepError::InvalidInput { ref field, .. } if field == "format"), "{e:?}");
+        assert_eq!(TwostepError::from(ImportError::StalePreview), TwostepError::StalePreview);
     }
 
     #[test]

@@ -10,7 +10,13 @@
 //!   for codes and `otpauth://` URIs;
 //! - [`keystore`]: the [`KeyStore`] foreign trait the app implements (Android Keystore, iOS
 //!   Keychain) and its adapter to core's key store;
-//! - [`vault`]: the [`Vault`] object over core's encrypted vault;
+//! - [`vault`]: the [`Vault`] object over core's encrypted vault (entries, codes, HOTP
+//!   resync);
+//! - [`import`]: imports from other authenticators: [`ImportFormat`], the [`ImportPreview`]
+//!   object, `Vault.preview_import` / `Vault.apply_import`, [`detect_import_format`];
+//! - [`backup`]: encrypted backups: `Vault.backup`, `Vault.restore_backup`, [`backup_info`];
+//! - [`export`]: plain exports behind [`UnencryptedExport`] (`Vault.export_unencrypted_uris`,
+//!   `Vault.export_google_migration`) and [`qr_png`] to show them;
 //! - [`methods`]: method choices, the checked pair, phone numbers, the backup picker and code
 //!   prompts ([`validate_methods`], [`backup_options`], [`parse_phone_number`]…);
 //! - [`client`]: the [`TwostepClient`] object over core's client (sign-in, enrollment, push
@@ -23,13 +29,17 @@
 
 uniffi::setup_scaffolding!("twostep");
 
+pub mod backup;
 pub mod client;
 pub mod codes;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod keystore;
 pub mod methods;
 pub mod vault;
 
+pub use backup::{BackupDuplicate, BackupInfo, KdfCost, RestoreReport, backup_info};
 pub use client::{
     AnswerOutcome, AttemptOutcome, ChallengeContext, ClientIdentity, ClientKind, CodeChallenge, CodeSent, Decision,
     DeviceRegistration, DroppedChallenges, Enrollment, EnrollmentStatus, FlushOutcome, LogoutOutcome, OutboxMessage,
@@ -38,6 +48,11 @@ pub use client::{
 };
 pub use codes::{CodeView, OtpAlgorithm, OtpKind, OtpParams, Timing, UriInfo};
 pub use error::TwostepError;
+pub use export::{GoogleMigrationExport, SkippedEntry, UnencryptedExport, qr_png};
+pub use import::{
+    DuplicateOf, ImportDuplicate, ImportFormat, ImportItem, ImportPreview, ImportRefused, detect_import_format,
+    import_format_app,
+};
 pub use keystore::{KeyStore, KeyStoreFailure};
 pub use methods::{
     BackupOption, CodePrompt, MethodChoice, MethodKind, MethodPair, MethodSummary, PhoneChoice, PhoneLine, PhoneNumber,

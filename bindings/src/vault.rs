@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use twostep_core::clock::SystemClock;
 use twostep_core::import::{parse_uri_list, parse_uris};
-use twostep_core::otp::uri;
+use twostep_core::otp::resync::DEFAULT_LOOK_AHEAD;
+use twostep_core::otp::{Kind, uri};
 use twostep_core::vault::{self as core_vault, PassphraseKeyStore};
 use zeroize::Zeroizing;
 
@@ -164,6 +165,32 @@ impl Vault {
         Ok(self.lock()?.codes(unix_seconds).into_iter().map(EntryCode::from).collect())
     }
 
+    /// Puts an HOTP entry's counter back in step from two consecutive codes of the other side
+    /// (a hardware token, the service's resync page): searches counters `from_counter`
+    /// (default: the entry's counter) to `from_counter + look_ahead` (default 100, at most
+    /// 10,000) and saves the counter after `code2`. Returns the updated entry, or `None` and
+    /// nothing changed when no counter in the window makes both codes. A time-based entry or
+    /// a code of the wrong length is `InvalidInput` naming the field.
+    #[uniffi::method(default(from_counter = None, look_ahead = None))]
+    pub fn resync_hotp(
+        &self,
+        id: String,
+        code1: String,
+        code2: String,
+        from_counter: Option<u64>,
+        look_ahead: Option<u64>,
+    ) -> Result<Option<Entry>, TwostepError> {
+        let mut vault = self.lock()?;
+        let current = match vault.get(&id)?.params.kind {
+            Kind::Hotp { counter } => counter,
+            // Core refuses a time-based entry by its kind; the start is then irrelevant.
+            Kind::Totp { .. } | Kind::Steam { .. } => 0,
+        };
+        let from = from_counter.unwrap_or(current);
+        let look_ahead = look_ahead.unwrap_or(DEFAULT_LOOK_AHEAD);
+        Ok(vault.resync_hotp(&id, (&code1, &code2), from, look_ahead)?.map(Entry::from))
+    }
+
     /// [`Vault::codes`] at the system clock's current time.
     pub fn codes_now(&self) -> Result<Vec<EntryCode>, TwostepError> {
         let vault = self.lock()?;
@@ -186,7 +213,7 @@ impl Vault {
     /// cannot have left the file half-written (every write is one transaction, and the list in
     /// memory changes only after a commit), so a poisoned lock is taken over rather than
     /// refused: both users of the lock decide the same way.
-    fn lock(&self) -> Result<MutexGuard<'_, core_vault::Vault>, TwostepError> {
+    pub(crate) fn lock(&self) -> Result<MutexGuard<'_, core_vault::Vault>, TwostepError> {
         Ok(self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 }
