@@ -104,31 +104,10 @@ static BASE64_LENIENT: LazyLock<Encoding> = LazyLock::new(|| {
 /// trailing bits not necessarily zero, and spaces and dashes (which group the characters for
 /// typing) ignored. Errors name the field and never quote it.
 pub(crate) fn base32_secret(text: &str) -> Result<SecretBytes, EntryError> {
-    let mut clean = Zeroizing::new(String::with_capacity(text.len()));
-    clean.extend(text.chars().filter(|c| !matches!(c, ' ' | '-')));
-    let unpadded = clean.trim_end_matches('=');
-    if unpadded.is_empty() {
-        return Err(EntryError::new("secret", "is empty"));
-    }
-    let bytes = BASE32_LENIENT.decode(unpadded.as_bytes()).map_err(|e| {
-        let why = match e.kind {
-            data_encoding::DecodeKind::Length => "is not valid base32 (impossible length)",
-            _ => "is not valid base32 (only A-Z, 2-7 and trailing '=' are allowed)",
-        };
-        EntryError::new("secret", why)
-    })?;
-    Ok(SecretBytes::new(bytes))
+    let mut clean = Zeroizing::new(Vec::with_capacity(text.len()));
+    clean.extend(text.bytes().filter(|c| !matches!(c, b' ' | b'-')));
+    crate::otp::uri::base32_secret(&clean).map_err(|why| EntryError::new("secret", why))
 }
-
-static BASE32_LENIENT: LazyLock<Encoding> = LazyLock::new(|| {
-    let mut spec = Specification::new();
-    spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    spec.translate.from.push_str("abcdefghijklmnopqrstuvwxyz");
-    spec.translate.to.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-    spec.check_trailing_bits = false;
-    // A constant specification: this cannot fail, and a unit test builds it.
-    spec.encoding().expect("the base32 specification is valid")
-});
 
 /// Hexadecimal, either case.
 pub(crate) fn hex(text: &str) -> Option<Vec<u8>> {

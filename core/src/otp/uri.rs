@@ -378,21 +378,24 @@ static BASE32_LENIENT: LazyLock<Encoding> = LazyLock::new(|| {
 fn decode_secret(raw: Option<&&str>) -> Result<SecretBytes, UriError> {
     let raw = raw.ok_or_else(|| UriError::new("secret", "is missing"))?;
     let text = percent_decode("secret", raw, true)?;
+    base32_secret(&text).map_err(|why| UriError::new("secret", why))
+}
+
+/// A base32 secret: either case, `=` padding optional, trailing bits not necessarily zero.
+/// The one base32 reader of the crate (URIs and every importer). The error is only the kind
+/// of fault: its position says nothing useful to a user and the symbol would be a piece of
+/// the secret.
+pub(crate) fn base32_secret(text: &[u8]) -> Result<SecretBytes, &'static str> {
     let unpadded = match text.iter().rposition(|&b| b != b'=') {
         Some(last) => &text[..=last],
         None => &text[..0],
     };
     if unpadded.is_empty() {
-        return Err(UriError::new("secret", "is empty"));
+        return Err("is empty");
     }
-    // Only the error's kind is reported: its position says nothing useful to a user and the
-    // symbol would be a piece of the secret.
-    let bytes = BASE32_LENIENT.decode(unpadded).map_err(|e| {
-        let why = match e.kind {
-            data_encoding::DecodeKind::Length => "is not valid base32 (impossible length)",
-            _ => "is not valid base32 (only A-Z, 2-7 and trailing '=' are allowed)",
-        };
-        UriError::new("secret", why)
+    let bytes = BASE32_LENIENT.decode(unpadded).map_err(|e| match e.kind {
+        data_encoding::DecodeKind::Length => "is not valid base32 (impossible length)",
+        _ => "is not valid base32 (only A-Z, 2-7 and trailing '=' are allowed)",
     })?;
     Ok(SecretBytes::new(bytes))
 }
