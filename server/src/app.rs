@@ -45,10 +45,22 @@ impl App {
     }
 }
 
-/// Runs a request's blocking work (SQLite, Argon2) where the request is, telling the runtime
-/// so that other connections move to another worker meanwhile. Handing it to the blocking
-/// pool instead costs two thread switches per request: most of a loopback round trip.
-/// The server's runtime is multi-threaded (see `server.rs`), which `block_in_place` needs.
+/// Runs a request's database work where the request is. It holds the connection for a few
+/// hundred microseconds at most; handing it to another thread (the blocking pool, or
+/// `block_in_place`'s replacement worker) costs more than the work itself on a loopback
+/// round trip.
 pub async fn run<T: Send + 'static>(app: &Shared, f: impl FnOnce(&App) -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::block_in_place(|| f(app))
+    f(app)
+}
+
+/// Runs work that hashes a password (tens of milliseconds of Argon2) on the blocking pool, so
+/// it never holds up the requests of other connections.
+pub async fn run_blocking<T: Send + 'static>(
+    app: &Shared,
+    f: impl FnOnce(&App) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let app = Arc::clone(app);
+    tokio::task::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|e| crate::error::Error::Internal(format!("a request's task failed: {e}")))?
 }

@@ -2,10 +2,11 @@
 //! `POST /v1/methods/send`) mapped to the module that does each job, and the headers every
 //! response carries.
 //!
-//! Handlers only extract and answer: the work runs on the blocking pool through
-//! [`app::run`]. Every response, errors included, carries a `Date` header written from the
-//! server's injected clock (so a test clock and the header agree, and phones correct their
-//! drift against it) and `Cache-Control: no-store` (bodies hold tokens).
+//! Handlers only extract and answer: database work runs in place through [`app::run`],
+//! password hashing on the blocking pool through [`app::run_blocking`]. Every response,
+//! errors included, carries a `Date` header written from the server's injected clock (so a
+//! test clock and the header agree, and phones correct their drift against it) and
+//! `Cache-Control: no-store` (bodies hold tokens).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -79,7 +80,7 @@ fn session(app: &App, token: &str) -> Result<Session> {
 }
 
 async fn create_login(State(app): State<Shared>, JsonBody(req): JsonBody<CreateLogin>) -> Result<Json<LoginCreated>> {
-    app::run(&app, move |app| logins::create(app, req)).await.map(Json)
+    app::run_blocking(&app, move |app| logins::create(app, req)).await.map(Json)
 }
 
 async fn sign_in(
@@ -87,7 +88,7 @@ async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(req): JsonBody<SignIn>,
 ) -> Result<Json<SignInResponse>> {
-    app::run(&app, move |app| logins::sign_in(app, req, peer.ip())).await.map(Json)
+    app::run_blocking(&app, move |app| logins::sign_in(app, req, peer.ip())).await.map(Json)
 }
 
 async fn attempt_status(
