@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::args::{BackupArgs, RestoreArgs, VaultArgs};
 use crate::error::CliError;
+use crate::input;
 use crate::output::{self, describe, name, short_id};
 use crate::unlock;
 
@@ -169,43 +170,26 @@ fn write_new(file: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The backup password from the environment, or asked for without echo (twice, compared,
-/// for a new backup).
+/// The backup password: from the environment or asked for (twice, compared, for a new
+/// backup). Never empty.
 fn password(file: &Path, new: bool) -> Result<Zeroizing<String>, CliError> {
-    if let Some(value) = std::env::var_os(BACKUP_PASSWORD_ENV) {
-        let value = Zeroizing::new(
-            value.into_string().map_err(|_| CliError::Usage(format!("{BACKUP_PASSWORD_ENV} is not valid UTF-8")))?,
-        );
-        if value.is_empty() {
-            return Err(CliError::Usage(format!("{BACKUP_PASSWORD_ENV} is empty; a backup needs a password")));
-        }
-        return Ok(value);
-    }
-    let cannot_ask = |e: std::io::Error| {
-        CliError::Usage(format!(
-            "cannot ask for the backup password ({e}); set {BACKUP_PASSWORD_ENV} or run in a terminal"
-        ))
+    let mut ask = input::Ask {
+        env: BACKUP_PASSWORD_ENV,
+        what: "backup password",
+        prompt: format!("Password of the backup {}: ", file.display()),
     };
-    if !new {
-        return Ok(Zeroizing::new(
-            rpassword::prompt_password(format!("Password of the backup {}: ", file.display())).map_err(cannot_ask)?,
-        ));
-    }
-    let first = Zeroizing::new(
-        rpassword::prompt_password(format!(
+    if new {
+        ask.prompt = format!(
             "Choose a password for the backup {} (it is not the vault's passphrase unless you make it so): ",
             file.display()
-        ))
-        .map_err(cannot_ask)?,
-    );
-    if first.is_empty() {
-        return Err(CliError::Usage("a backup needs a non-empty password; nothing was written".into()));
+        );
+        return input::new_secret(&ask, "nothing was written");
     }
-    let second = Zeroizing::new(rpassword::prompt_password("Repeat the backup password: ").map_err(cannot_ask)?);
-    if *first != *second {
-        return Err(CliError::Usage("the two passwords differ; nothing was written".into()));
+    let password = input::secret(&ask)?;
+    if password.is_empty() {
+        return Err(CliError::Usage("a backup's password is never empty; nothing was restored".into()));
     }
-    Ok(first)
+    Ok(password)
 }
 
 /// "2023-11-14 22:13 UTC" from Unix seconds.

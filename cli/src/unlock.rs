@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::args::VaultArgs;
 use crate::error::CliError;
+use crate::input;
 
 pub const PASSPHRASE_ENV: &str = "TWOSTEP_PASSPHRASE";
 
@@ -58,41 +59,15 @@ fn open_at(path: &Path) -> Result<Vault, CliError> {
     Ok(Vault::open(path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?)
 }
 
-/// The passphrase from the environment, or asked for in the terminal without echo (twice,
-/// compared, when `new`).
+/// The vault passphrase: from the environment or asked for (twice, compared, when `new`).
 fn passphrase(path: &Path, new: bool) -> Result<Zeroizing<String>, CliError> {
-    if let Some(value) = std::env::var_os(PASSPHRASE_ENV) {
-        let value = Zeroizing::new(
-            value.into_string().map_err(|_| CliError::Usage(format!("{PASSPHRASE_ENV} is not valid UTF-8")))?,
-        );
-        if new && value.is_empty() {
-            return Err(CliError::Usage(format!("{PASSPHRASE_ENV} is empty; a new vault needs a passphrase")));
-        }
-        return Ok(value);
-    }
-    // rpassword reads the controlling terminal, so this works with a redirected stdin and
-    // fails cleanly without a terminal.
-    let cannot_ask = |e: std::io::Error| {
-        CliError::Usage(format!("cannot ask for the passphrase ({e}); set {PASSPHRASE_ENV} or run in a terminal"))
-    };
+    let mut ask =
+        input::Ask { env: PASSPHRASE_ENV, what: "passphrase", prompt: format!("Passphrase for {}: ", path.display()) };
     if !new {
-        let p = Zeroizing::new(
-            rpassword::prompt_password(format!("Passphrase for {}: ", path.display())).map_err(cannot_ask)?,
-        );
-        return Ok(p);
+        return input::secret(&ask);
     }
-    let first = Zeroizing::new(
-        rpassword::prompt_password(format!("Choose a passphrase for the new vault at {}: ", path.display()))
-            .map_err(cannot_ask)?,
-    );
-    if first.is_empty() {
-        return Err(CliError::Usage("a new vault needs a non-empty passphrase; no vault was created".into()));
-    }
-    let second = Zeroizing::new(rpassword::prompt_password("Repeat the passphrase: ").map_err(cannot_ask)?);
-    if *first != *second {
-        return Err(CliError::Usage("the two passphrases differ; no vault was created".into()));
-    }
-    Ok(first)
+    ask.prompt = format!("Choose a passphrase for the new vault at {}: ", path.display());
+    input::new_secret(&ask, "no vault was created")
 }
 
 /// Creates `dir` and its missing parents, readable by the owner only on Unix.

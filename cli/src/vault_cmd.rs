@@ -11,7 +11,6 @@ use twostep_core::import::{self, DuplicateOf, Format, ImportError, ImportPreview
 use twostep_core::otp::Credential;
 use twostep_core::otp::uri;
 use twostep_core::vault::{Entry, Vault};
-use zeroize::Zeroizing;
 
 use crate::args::{AddArgs, ImportArgs, ListArgs, RemoveArgs, RenameArgs, VaultArgs};
 use crate::error::CliError;
@@ -156,23 +155,18 @@ const IMPORT_PASSWORD_ENV: &str = "TWOSTEP_IMPORT_PASSWORD";
 /// The export's items; an encrypted export's password comes from the environment, or is asked
 /// for once the file turns out to need one.
 fn read_export(format: Format, bytes: &[u8], source: &str) -> Result<Vec<ImportedItem>, CliError> {
-    let mut password = match std::env::var_os(IMPORT_PASSWORD_ENV) {
-        Some(value) => Some(Zeroizing::new(
-            value.into_string().map_err(|_| CliError::Usage(format!("{IMPORT_PASSWORD_ENV} is not valid UTF-8")))?,
-        )),
-        None => None,
+    let ask = input::Ask {
+        env: IMPORT_PASSWORD_ENV,
+        what: "import password",
+        prompt: format!("Password of the {} export {source}: ", format.app()),
     };
+    // Only an encrypted export needs one: the environment's is tried at once, a prompt waits
+    // until the file says it is encrypted.
+    let mut password = std::env::var_os(IMPORT_PASSWORD_ENV).map(|_| input::secret(&ask)).transpose()?;
     loop {
         match import::read(format, bytes, password.as_ref().map(|p| p.as_str())) {
             Err(ImportError::PasswordRequired { .. }) if password.is_none() => {
-                let prompt = format!("Password of the {} export {source}: ", format.app());
-                let asked = rpassword::prompt_password(prompt).map_err(|e| {
-                    CliError::Usage(format!(
-                        "{source} is encrypted and its password cannot be asked for ({e}); \
-                         set {IMPORT_PASSWORD_ENV} or run in a terminal"
-                    ))
-                })?;
-                password = Some(Zeroizing::new(asked));
+                password = Some(input::secret(&ask)?);
             }
             result => return result.map_err(|e| import_error(source, e)),
         }
