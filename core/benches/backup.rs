@@ -5,6 +5,8 @@
 //! Baseline: one Argon2id derivation at OWASP cost (19 MiB, t=2, p=1), the floor of any
 //! backup or restore. Run with `cargo bench -p twostep-core --bench backup`.
 
+mod support;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -14,25 +16,12 @@ use twostep_core::backup;
 use twostep_core::clock::SystemClock;
 use twostep_core::otp::{Algorithm, Credential, Params};
 use twostep_core::secret::SecretBytes;
-use twostep_core::vault::{KdfParams, KeyStore, KeyStoreError, Vault};
+use twostep_core::vault::{KdfParams, Vault};
 
 const ENTRIES: usize = 10_000;
 const PASSWORD: &str = "correct horse battery staple";
 /// Argon2's smallest cost: stands in for "no key derivation" when measuring the rest.
 const MINIMAL: KdfParams = KdfParams { memory_kib: 8, iterations: 1, parallelism: 1 };
-
-/// A key store with no key derivation (a platform key store's stand-in), so opening and
-/// filling vaults measures the vault, not Argon2.
-struct InMemoryKeyStore;
-
-impl KeyStore for InMemoryKeyStore {
-    fn wrap_key(&self, key: &SecretBytes) -> Result<Vec<u8>, KeyStoreError> {
-        Ok(key.expose().to_vec())
-    }
-    fn unwrap_key(&self, wrapped: &[u8]) -> Result<SecretBytes, KeyStoreError> {
-        Ok(SecretBytes::from_slice(wrapped))
-    }
-}
 
 /// Realistic entries: names of ordinary length, 20-byte secrets, a few HOTP ones.
 fn credentials(n: usize) -> Vec<Credential> {
@@ -51,7 +40,7 @@ fn credentials(n: usize) -> Vec<Credential> {
 }
 
 fn new_vault(dir: &Path, name: &str) -> Vault {
-    Vault::create(&dir.join(name), &InMemoryKeyStore, Arc::new(SystemClock)).unwrap()
+    Vault::create(&dir.join(name), &support::InMemoryKeyStore, Arc::new(SystemClock)).unwrap()
 }
 
 fn argon2id(params: KdfParams) -> [u8; 64] {
@@ -110,14 +99,9 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// Reads criterion's median for a benchmark from this run's results.
+/// Criterion's median for a benchmark of the backup group.
 fn median_ns(id: &str) -> Option<f64> {
-    let dir =
-        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
-    let path = Path::new(&dir).join("criterion").join("backup").join(id).join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    support::median_ns(&format!("backup/{id}"))
 }
 
 fn report() {
@@ -138,7 +122,7 @@ fn report() {
     ];
     println!(
         "\nFigures (median), {ENTRIES} entries; baseline Argon2id at OWASP cost = {}",
-        kdf.map_or("?".into(), show)
+        kdf.map_or("?".into(), support::show)
     );
     for (label, id, with_kdf, target) in rows {
         let Some(ns) = median_ns(&criterion_id(id)) else {
@@ -148,27 +132,18 @@ fn report() {
         let rest = match (with_kdf, kdf) {
             (true, Some(k)) => {
                 let beyond = (ns - k).max(0.0);
-                format!("{} beyond the KDF, {}/entry", show(beyond), show(beyond / ENTRIES as f64))
+                format!("{} beyond the KDF, {}/entry", support::show(beyond), support::show(beyond / ENTRIES as f64))
             }
             (true, None) => "?".to_owned(),
-            (false, _) => format!("{}/entry", show(ns / ENTRIES as f64)),
+            (false, _) => format!("{}/entry", support::show(ns / ENTRIES as f64)),
         };
-        println!("  {label:<36} {:>10}  ({rest})   target {target}", show(ns));
+        println!("  {label:<36} {:>10}  ({rest})   target {target}", support::show(ns));
     }
 }
 
 /// Criterion's folder name for a benchmark id (commas and spaces kept, slashes replaced).
 fn criterion_id(id: &str) -> String {
     id.replace('/', "_")
-}
-
-fn show(ns: f64) -> String {
-    match ns {
-        ns if ns >= 1e9 => format!("{:.2} s", ns / 1e9),
-        ns if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
-        ns if ns >= 1e3 => format!("{:.2} µs", ns / 1e3),
-        ns => format!("{ns:.0} ns"),
-    }
 }
 
 fn main() {

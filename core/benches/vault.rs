@@ -4,6 +4,8 @@
 //! Baseline: totp-rs's own `generate` on a prebuilt generator (the floor for one code).
 //! Run with `cargo bench -p twostep-core --bench vault`.
 
+mod support;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -12,22 +14,9 @@ use criterion::{BatchSize, Criterion};
 use twostep_core::clock::SystemClock;
 use twostep_core::otp::{Algorithm, Credential, Params};
 use twostep_core::secret::SecretBytes;
-use twostep_core::vault::{KeyStore, KeyStoreError, Vault};
+use twostep_core::vault::Vault;
 
 const T: u64 = 1_700_000_000;
-
-/// A key store with no key derivation, standing in for a platform key store (a Keystore or
-/// Keychain call), so "open" measures the vault and not Argon2.
-struct InMemoryKeyStore;
-
-impl KeyStore for InMemoryKeyStore {
-    fn wrap_key(&self, key: &SecretBytes) -> Result<Vec<u8>, KeyStoreError> {
-        Ok(key.expose().to_vec())
-    }
-    fn unwrap_key(&self, wrapped: &[u8]) -> Result<SecretBytes, KeyStoreError> {
-        Ok(SecretBytes::from_slice(wrapped))
-    }
-}
 
 fn credentials(n: usize) -> Vec<Credential> {
     (0..n)
@@ -41,7 +30,7 @@ fn credentials(n: usize) -> Vec<Credential> {
 }
 
 fn vault_with(dir: &Path, name: &str, n: usize) -> Vault {
-    let mut vault = Vault::create(&dir.join(name), &InMemoryKeyStore, Arc::new(SystemClock)).unwrap();
+    let mut vault = Vault::create(&dir.join(name), &support::InMemoryKeyStore, Arc::new(SystemClock)).unwrap();
     vault.add_all(&credentials(n)).unwrap();
     vault
 }
@@ -70,7 +59,7 @@ fn benches(c: &mut Criterion) {
     let open_path = ten_thousand.path().to_owned();
     drop(ten_thousand);
     c.bench_function("open a 10,000-entry vault", |b| {
-        b.iter(|| black_box(Vault::open(&open_path, &InMemoryKeyStore, Arc::new(SystemClock)).unwrap()))
+        b.iter(|| black_box(Vault::open(&open_path, &support::InMemoryKeyStore, Arc::new(SystemClock)).unwrap()))
     });
 
     let batch = credentials(10_000);
@@ -81,8 +70,12 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || {
                 round += 1;
-                Vault::create(&dir.path().join(format!("import-{round}.db")), &InMemoryKeyStore, Arc::new(SystemClock))
-                    .unwrap()
+                Vault::create(
+                    &dir.path().join(format!("import-{round}.db")),
+                    &support::InMemoryKeyStore,
+                    Arc::new(SystemClock),
+                )
+                .unwrap()
             },
             |mut vault| black_box(vault.add_all(&batch).unwrap().len()),
             BatchSize::PerIteration,
@@ -91,41 +84,22 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// Reads criterion's median for a benchmark from this run's results.
-fn median_ns(id: &str) -> Option<f64> {
-    let dir =
-        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
-    let path = Path::new(&dir).join("criterion").join(id).join("new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
-}
-
 fn report() {
-    let base = median_ns("totp-rs generate (baseline)");
+    let base = support::median_ns("totp-rs generate (baseline)");
     let rows = [
         ("one code from a vault entry", "one code from a vault entry", "<= 1.2x baseline"),
         ("refresh 1,000 entries", "refresh 1,000 entries", "<= 1 ms"),
         ("open a 10,000-entry vault", "open a 10,000-entry vault", "<= 20 ms"),
         ("import 10,000 entries", "import/import 10,000 entries", "<= 1 s"),
     ];
-    println!("\nFigures (median), baseline totp-rs generate = {}", base.map_or("?".into(), show));
+    println!("\nFigures (median), baseline totp-rs generate = {}", base.map_or("?".into(), support::show));
     for (label, id, target) in rows {
-        let Some(ns) = median_ns(id) else {
+        let Some(ns) = support::median_ns(id) else {
             println!("  {label:<32} not measured in this run");
             continue;
         };
         let ratio = base.map_or("?".into(), |b| format!("{:.2}x", ns / b));
-        println!("  {label:<32} {:>12}  {ratio:>10} of baseline   target {target}", show(ns));
-    }
-}
-
-fn show(ns: f64) -> String {
-    match ns {
-        ns if ns >= 1e9 => format!("{:.2} s", ns / 1e9),
-        ns if ns >= 1e6 => format!("{:.2} ms", ns / 1e6),
-        ns if ns >= 1e3 => format!("{:.2} µs", ns / 1e3),
-        ns => format!("{ns:.0} ns"),
+        println!("  {label:<32} {:>12}  {ratio:>10} of baseline   target {target}", support::show(ns));
     }
 }
 
