@@ -13,7 +13,12 @@
 //! - [`clock`]: the `Clock` every time-dependent rule asks;
 //! - [`secret`]: the redacting, zeroizing byte type every secret travels in.
 //!
-//! No UniFFI here: `twostep-ffi` wraps these types for the apps.
+//! With the `uniffi` feature (on only for `twostep-ffi`), core's plain records and enums derive
+//! UniFFI's traits where they are defined, so the apps see them without a copy; the objects,
+//! the foreign traits and the one public error stay in `twostep-ffi`.
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub mod backup;
 pub mod client;
