@@ -10,6 +10,7 @@
 //! - [`methods`]: the primary/backup method rules, phone numbers, sign-in fallback, changing methods;
 //! - [`protocol`]: the wire protocol shared with the backend (bodies, signed push messages);
 //! - [`client`]: the app's side of that protocol: sign-in, enrollment, push approvals, trust;
+//! - [`flows`]: the app's screens as objects: a state to render, one method per action;
 //! - [`clock`]: the `Clock` every time-dependent rule asks;
 //! - [`secret`]: the redacting, zeroizing byte type every secret travels in.
 //!
@@ -24,6 +25,7 @@ pub mod backup;
 pub mod client;
 pub mod clock;
 pub mod export;
+pub mod flows;
 pub mod import;
 pub mod methods;
 pub mod otp;

@@ -1,13 +1,26 @@
-//! What a signed-in session does to its own login: count trusted devices, "Require codes on
+//! What a signed-in session does to its own login: read its methods, count trusted devices, "Require codes on
 //! all devices", and log out (`GET /v1/trust`, `POST /v1/trust/require-codes`,
-//! `POST /v1/logout`). The trust rules themselves are in [`crate::trust`].
+//! `POST /v1/logout`, `GET /v1/methods`). The trust rules themselves are in [`crate::trust`].
 
-use twostep_core::protocol::endpoints::{LoggedOut, Logout, TrustSummary};
+use twostep_core::protocol::endpoints::{CurrentMethods, LoggedOut, Logout, TrustSummary};
 
 use crate::app::App;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::method_store::{self, Status};
 use crate::sessions::{self, Session};
 use crate::trust;
+
+/// The login's active pair, masked, for Advanced Security Settings.
+pub fn methods(app: &App, session: &Session) -> Result<CurrentMethods> {
+    session.require_full()?;
+    app.db.read(|tx| match method_store::load(tx, &session.login_id, Status::Active)? {
+        Some(pair) => Ok(CurrentMethods { primary: pair.primary.summary(), backup: pair.backup.summary() }),
+        None => Err(Error::api(
+            twostep_core::protocol::ErrorCode::NotFound,
+            "Two-step verification is not enabled for this login.",
+        )),
+    })
+}
 
 pub fn trust_summary(app: &App, session: &Session) -> Result<TrustSummary> {
     session.require_full()?;

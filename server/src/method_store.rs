@@ -55,7 +55,7 @@ impl StoredMethod {
     }
 
     pub fn summary(&self) -> MethodSummary {
-        summary(&self.method)
+        self.method.summary()
     }
 }
 
@@ -153,14 +153,4 @@ pub fn activate_pending(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
     tx.execute("DELETE FROM methods WHERE login_id = ?1 AND status = 'active'", [login_id])?;
     tx.execute("UPDATE methods SET status = 'active' WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
     Ok(())
-}
-
-/// What the sign-in screen shows: "Authenticator app", or the number masked ("•••• 0100").
-pub fn summary(method: &Method) -> MethodSummary {
-    let (kind, label) = match method {
-        Method::AuthenticatorApp => (protocol::MethodKind::AuthenticatorApp, "Authenticator app".to_owned()),
-        Method::Sms { number } => (protocol::MethodKind::Sms, number.masked_short()),
-        Method::Voice { number, .. } => (protocol::MethodKind::Voice, number.masked_short()),
-    };
-    MethodSummary { kind, label }
 }

@@ -21,9 +21,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use twostep_core::protocol::endpoints::{
-    AnswerAccepted, AttemptStatus, ChangeMethods, CodeSent, CreateLogin, DeviceRegistered, Enroll, EnrollmentStarted,
-    EnrollmentStatus, LoggedOut, LoginCreated, Logout, Outbox, PendingChallenges, PushStarted, RegisterDevice,
-    SendCode, ServerTime, SignIn, SignInResponse, SignedIn, StartPush, TrustSummary, VerifyCode, VerifyMethod,
+    AnswerAccepted, AttemptStatus, ChangeMethods, CodeSent, CreateLogin, CurrentMethods, DeviceRegistered, Enroll,
+    EnrollmentStarted, EnrollmentStatus, LoggedOut, LoginCreated, Logout, Outbox, PendingChallenges, PushStarted,
+    RegisterDevice, SendCode, ServerTime, SignIn, SignInResponse, SignedIn, StartPush, TrustSummary, VerifyCode,
+    VerifyMethod,
 };
 use twostep_core::protocol::{ErrorCode, SignedEnvelope};
 
@@ -48,6 +49,7 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/devices", post(register_device))
         .route("/v1/devices/{device}/challenges", post(pending_challenges))
         .route("/v1/challenges/{id}/answer", post(answer))
+        .route("/v1/methods", get(current_methods))
         .route("/v1/trust", get(trust_summary))
         .route("/v1/trust/require-codes", post(require_codes))
         .route("/v1/logout", post(logout))
@@ -182,6 +184,10 @@ async fn answer(
 
 async fn server_time(State(app): State<Shared>) -> Json<ServerTime> {
     Json(ServerTime { now: app.now() })
+}
+
+async fn current_methods(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<CurrentMethods>> {
+    app::run(&app, move |app| account::methods(app, &session(app, &token)?)).await.map(Json)
 }
 
 async fn trust_summary(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<TrustSummary>> {

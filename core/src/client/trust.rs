@@ -33,7 +33,7 @@ use super::error::Result;
 use super::state::{self, SessionRecord, Token, TrustExpected, TrustLost, TrustRecord};
 use super::{Client, Inner};
 use crate::protocol::TrustLoss;
-use crate::protocol::endpoints::{SignedIn, TrustSummary};
+use crate::protocol::endpoints::{CurrentMethods, SignedIn, TrustSummary};
 use crate::vault::Vault;
 
 /// Whether this device is trusted now, and if not, why (when it ever was).
@@ -114,6 +114,15 @@ impl Client {
     /// How many devices are trusted for the signed-in login ("Advanced Security Settings").
     pub async fn trusted_device_count(&self) -> Result<u32> {
         self.call(|i| async move { i.trusted_device_count().await }).await
+    }
+
+    /// The signed-in login's primary and backup methods, masked ("Advanced Security Settings").
+    pub async fn current_methods(&self) -> Result<CurrentMethods> {
+        self.call(|i| async move {
+            let session = i.session()?;
+            i.http.get("/v1/methods", Some(&session.session)).await
+        })
+        .await
     }
 
     /// "Require codes on all devices": clears trust for every device of the login, this one

@@ -151,6 +151,17 @@ impl Method {
         }
     }
 
+    /// The method as sign-in and settings screens name it, number masked: kind and
+    /// `"Authenticator app"` or `"•••• 0100"`. The server sends this for every method it
+    /// names, so the apps never see a full number.
+    pub fn summary(&self) -> crate::protocol::MethodSummary {
+        let label = match self {
+            Method::AuthenticatorApp => MethodKind::AuthenticatorApp.label().to_owned(),
+            Method::Sms { number } | Method::Voice { number, .. } => number.masked_short(),
+        };
+        crate::protocol::MethodSummary { kind: self.kind(), label }
+    }
+
     /// The method in a few words for a settings screen, with the number masked:
     /// `"Authenticator app"`, `"Text message to +1 ••• ••• 0100"`,
     /// `"Voice call to +44 ••• ••• 0958 (landline)"`.

@@ -15,6 +15,7 @@
 //! | `POST /v1/devices` | session | [`RegisterDevice`] → [`DeviceRegistered`] |
 //! | `POST /v1/devices/{device}/challenges` | device signature | [`SignedEnvelope`] of [`DeviceProof`] → [`PendingChallenges`] |
 //! | `POST /v1/challenges/{id}/answer` | device signature | [`SignedEnvelope`] of [`Answer`] → [`AnswerAccepted`] |
+//! | `GET  /v1/methods` | session | → [`CurrentMethods`] (the login's primary and backup, masked) |
 //! | `GET  /v1/trust` | session | → [`TrustSummary`] |
 //! | `POST /v1/trust/require-codes` | session | → [`TrustSummary`] ("Require codes on all devices") |
 //! | `POST /v1/logout` | session | [`Logout`] → [`LoggedOut`] |
@@ -202,6 +203,13 @@ pub enum AnswerOutcome {
     Approved,
     Denied,
     Reported,
+}
+
+/// The login's methods as Advanced Security Settings shows them: never a full number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentMethods {
+    pub primary: MethodSummary,
+    pub backup: MethodSummary,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 //! crate's library (`twostep_e2e`). Each test starts its own server on a free port with its
 //! own database and vaults, so tests run in parallel without seeing each other.
 
+mod flows;
 mod push;
 mod signin;
 mod trust;
