@@ -405,3 +405,31 @@ fn credentials_come_back_with_their_secrets_for_a_backup() {
     assert_eq!(all[0].1, totp("A", "a"));
     assert_eq!(all[1].1, hotp(7));
 }
+
+#[test]
+fn open_or_create_makes_a_vault_once_and_then_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let mut first = Vault::open_or_create(&path, &key_store("correct horse"), clock()).unwrap();
+    first.add(&totp("GitHub", "ada")).unwrap();
+    drop(first);
+    let again = Vault::open_or_create(&path, &key_store("correct horse"), clock()).unwrap();
+    assert_eq!(again.list().len(), 1, "the second start opened the same vault");
+}
+
+#[test]
+fn open_or_create_never_replaces_a_vault_it_cannot_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    vault.add(&totp("GitHub", "ada")).unwrap();
+    drop(vault);
+    let before = std::fs::read(&path).unwrap();
+    let wrong = Vault::open_or_create(&path, &key_store("wrong horse"), clock());
+    assert!(matches!(wrong, Err(VaultError::WrongKey)), "{wrong:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is kept byte for byte");
+
+    std::fs::write(&path, b"not a database at all, just damage").unwrap();
+    let damaged = Vault::open_or_create(&path, &key_store("correct horse"), clock());
+    assert!(damaged.is_err(), "a damaged file is reported");
+    assert_eq!(std::fs::read(&path).unwrap(), b"not a database at all, just damage", "and kept, not recreated");
+}

@@ -153,6 +153,17 @@ impl Vault {
         Ok(vault)
     }
 
+    /// What an app does at every start: opens the vault at `path`, or creates it when no
+    /// file is there yet. Only a missing file means "new": a file that fails to open (wrong
+    /// key, damage, a newer schema) is reported and kept, never replaced by an empty vault.
+    pub fn open_or_create(path: &Path, key_store: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Vault> {
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => Self::open(path, key_store, clock),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create(path, key_store, clock),
+            Err(e) => Err(VaultError::Io(e)),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
