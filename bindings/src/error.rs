@@ -240,7 +240,10 @@ impl From<ClientError> for TwostepError {
             e @ ClientError::UnexpectedResponse { .. } => {
                 TwostepError::Server { code: "unexpected_response".to_owned(), reason: e.to_string() }
             }
-            ClientError::BadSignature(_) => TwostepError::BadSignature,
+            ClientError::BadSignature(_) | ClientError::ServerKeyChanged => TwostepError::BadSignature,
+            e @ ClientError::ResponseTooLarge { .. } => {
+                TwostepError::Server { code: "unexpected_response".to_owned(), reason: e.to_string() }
+            }
             ClientError::Expired => TwostepError::ChallengeExpired,
             ClientError::AlreadyAnswered => TwostepError::AlreadyAnswered,
             ClientError::WrongNumber => TwostepError::WrongNumber,

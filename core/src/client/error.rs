@@ -42,6 +42,13 @@ pub enum ClientError {
     /// A signed message failed verification against the pinned server key.
     #[error("a signed message from the server did not verify: {0}")]
     BadSignature(SignatureError),
+    /// A registration answered with a server signing key other than the one pinned at the
+    /// first registration: refused until the user re-enrols on purpose.
+    #[error("the server's signing key is not the one this device pinned")]
+    ServerKeyChanged,
+    /// The server's answer was larger than any answer of the protocol.
+    #[error("the server's answer is too large ({limit} bytes at most)")]
+    ResponseTooLarge { limit: usize },
     /// The push request (or this answer to it) is past its expiry.
     #[error("this request has expired")]
     Expired,

@@ -170,7 +170,7 @@ impl Http {
         self.reached.store(true, Ordering::Release);
         self.learn_clock(&response);
         let status = response.status();
-        let bytes = response.bytes().await?;
+        let bytes = read_bounded(response).await?;
         decode(status, &bytes)
     }
 
@@ -188,6 +188,27 @@ impl Http {
             self.offset.observe(server.as_secs(), local);
         }
     }
+}
+
+/// The largest body any answer of the protocol needs (a page of pending challenges is a few
+/// KiB): a server that sends more is not read into memory past this.
+pub const MAX_RESPONSE_BYTES: usize = 256 * 1024;
+
+/// Reads the body chunk by chunk, refusing it as soon as it passes [`MAX_RESPONSE_BYTES`]
+/// (a `Content-Length` above it is refused before reading anything).
+async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>> {
+    let too_large = ClientError::ResponseTooLarge { limit: MAX_RESPONSE_BYTES };
+    if response.content_length().is_some_and(|n| n > MAX_RESPONSE_BYTES as u64) {
+        return Err(too_large);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// A response body into `R`, or the error it carries.

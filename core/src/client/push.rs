@@ -34,6 +34,7 @@ use crate::protocol::{
     Answer, Challenge, ChallengeContext, Decision, DeviceProof, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN, SignatureError,
     SignedEnvelope,
 };
+use crate::secret::SecretBytes;
 
 /// Lifetime of an answer and of a device proof: long enough for a slow network, short
 /// enough that a captured one is useless soon after.
@@ -203,6 +204,16 @@ impl Client {
         self.call(move |i| async move { i.register_device(push_token).await }).await
     }
 
+    /// Forgets the pinned server key, so the next registration pins whatever key the server
+    /// then presents. Only for a deliberate re-enrolment the user chose (after the app said
+    /// the server's key changed); never done silently.
+    pub fn forget_server_key(&self) -> Result<()> {
+        let mut v = self.inner.vault();
+        v.delete_state(state::PUSH_PINNED_KEY)?;
+        v.delete_state(state::PUSH_REGISTRATION)?;
+        Ok(())
+    }
+
     /// This device's push registration, if any. Offline.
     pub fn device_registration(&self) -> Result<Option<DeviceRegistration>> {
         let reg: Option<PushRegistration> = state::load(&self.inner.vault(), state::PUSH_REGISTRATION)?;
@@ -261,6 +272,7 @@ impl Inner {
         };
         let registered: DeviceRegistered = self.http.post("/v1/devices", Some(&session.session), &body).await?;
         check_public_key(&registered.server_public_key).map_err(ClientError::BadSignature)?;
+        self.pin_server_key(&registered.server_public_key)?;
         let record = PushRegistration {
             device_id: registered.device_id.clone(),
             server_public_key: registered.server_public_key.clone(),
@@ -270,6 +282,17 @@ impl Inner {
         state::save(&mut self.vault(), state::PUSH_REGISTRATION, &record)?;
         self.push.verified().clear();
         Ok(DeviceRegistration { device_id: registered.device_id, server_public_key: registered.server_public_key })
+    }
+
+    /// Pins the server key on the first registration; afterwards only that key is accepted
+    /// until the user re-enrols ([`Client::forget_server_key`]).
+    fn pin_server_key(&self, key: &str) -> Result<()> {
+        let mut v = self.vault();
+        match v.state(state::PUSH_PINNED_KEY)? {
+            Some(pinned) if pinned.expose() != key.as_bytes() => Err(ClientError::ServerKeyChanged),
+            Some(_) => Ok(()),
+            None => Ok(v.put_state(state::PUSH_PINNED_KEY, &SecretBytes::from_slice(key.as_bytes()))?),
+        }
     }
 
     async fn check_for_requests(&self) -> Result<PushInbox> {

@@ -37,6 +37,9 @@ pub const PENDING_LOGOUTS: &str = "client.pending_logouts";
 pub const ENROLLMENT_ENTRY: &str = "client.enrollment_entry";
 pub const PUSH_KEY: &str = "push.key";
 pub const PUSH_REGISTRATION: &str = "push.registration";
+/// The server's signing key as first seen, base64url: kept across re-registrations, so a
+/// server (or someone in its place) cannot swap the key by answering a registration.
+pub const PUSH_PINNED_KEY: &str = "push.pinned_server_key";
 
 /// A bearer secret (session or trust token): zeroized on drop, never printed.
 #[derive(Clone, PartialEq, Eq)]

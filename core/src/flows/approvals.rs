@@ -18,7 +18,7 @@ use crate::protocol::endpoints::AnswerOutcome;
 
 /// What the approvals screen shows now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct ApprovalsState {
     /// This phone can receive requests (it registered for push).
     pub registered: bool,
@@ -34,7 +34,7 @@ pub struct ApprovalsState {
 
 /// One request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct ApprovalView {
     pub challenge_id: String,
     /// "Is this you signing in to seller@example.com?"

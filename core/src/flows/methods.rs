@@ -21,7 +21,7 @@ use crate::protocol::{ErrorCode, MethodKind, MethodSummary, Role};
 
 /// What the method screens show now.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct MethodsState {
     pub step: MethodsStep,
     /// What went wrong with the last action, in the seller's words (a refused pair: the rule's).
@@ -32,7 +32,7 @@ pub struct MethodsState {
 
 /// Which screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+// FFI-PENDING Enum
 pub enum MethodsStep {
     /// Changing methods needs a code from one of the current ones: pick which.
     Prove { current: Vec<ProofOption>, message: String },
@@ -55,7 +55,7 @@ pub enum MethodsStep {
 
 /// A current method that can prove access.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct ProofOption {
     pub role: Role,
     pub method: MethodSummary,
@@ -63,7 +63,7 @@ pub struct ProofOption {
 
 /// One line of a method picker, in the help page's words.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct MethodOption {
     pub kind: MethodKind,
     pub label: String,

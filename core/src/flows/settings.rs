@@ -17,7 +17,7 @@ pub const REQUIRE_CODES_LABEL: &str = "Require codes on all devices";
 
 /// What the settings screen shows now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct SecuritySettingsState {
     /// The signed-in login.
     pub email: Option<String>,

@@ -26,7 +26,7 @@ pub const REMEMBER_DEVICE_LABEL: &str = "Don't ask for codes on this device";
 
 /// What the sign-in screens show now.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct SignInState {
     pub step: SignInStep,
     /// What went wrong with the last action, in the seller's words.
@@ -35,7 +35,7 @@ pub struct SignInState {
 
 /// Which screen of the sign-in.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+// FFI-PENDING Enum
 pub enum SignInStep {
     /// Email and password.
     Password {
@@ -65,7 +65,7 @@ pub enum SignInStep {
 
 /// The code prompt.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct CodePromptView {
     pub role: Role,
     /// Where the code went: kind and masked label.
@@ -85,7 +85,7 @@ pub struct CodePromptView {
 
 /// The push wait.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct PushWaitView {
     /// The number to type on the phone.
     pub number: u32,
@@ -96,7 +96,7 @@ pub struct PushWaitView {
 
 /// Signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+// FFI-PENDING Record
 pub struct SignedInView {
     pub email: String,
     pub without_code: bool,

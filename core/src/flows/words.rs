@@ -31,6 +31,14 @@ pub fn say(error: &ClientError) -> String {
         ClientError::BadSignature(_) => {
             "A request could not be verified as coming from your account's server, so it was ignored.".into()
         }
+        ClientError::ServerKeyChanged => {
+            "Your account's server presented a different signing key than the one this phone trusts, so \
+             sign-in approvals stay off. If your company changed servers, turn approvals off and on again."
+                .into()
+        }
+        ClientError::ResponseTooLarge { .. } => {
+            "The server's answer was far larger than expected and was not read. Try again later.".into()
+        }
         ClientError::Expired => "This request expired. Sign in again on the other device to get a new one.".into(),
         ClientError::AlreadyAnswered => "This request was already answered.".into(),
         ClientError::WrongNumber => {

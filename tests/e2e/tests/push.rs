@@ -242,3 +242,61 @@ async fn a_challenge_signed_by_another_key_is_refused() {
     let err = fooled.answer("forged-1", Decision::Approve, Some(42)).await.unwrap_err();
     assert!(matches!(err, ClientError::UnknownChallenge(_)), "{err:?}");
 }
+
+/// Serves `router` on a free loopback port; returns its base URL.
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+/// A server in the real one's place answers a new registration with its own key: the phone
+/// keeps the key it pinned at its first registration and refuses, until the seller chooses
+/// to re-enrol.
+#[tokio::test]
+async fn a_registration_cannot_swap_the_pinned_server_key() {
+    let backend = Backend::start();
+    let (phone, _, _) = phone_and_laptop(&backend).await;
+    let pinned = phone.client.device_registration().unwrap().unwrap().server_public_key;
+
+    let impostor = SigningKey::generate().public_key_b64();
+    let rogue_url = serve(Router::new().route(
+        "/v1/devices",
+        post(move || {
+            let key = impostor.clone();
+            async move { Json(serde_json::json!({"device_id": "rogue-device", "server_public_key": key})) }
+        }),
+    ))
+    .await;
+    let fooled = phone.relaunch(&rogue_url, phone.client.identity().clone(), HttpConfig::default());
+    let refused = fooled.register_device("fcm-token-2").await;
+    assert!(matches!(refused, Err(ClientError::ServerKeyChanged)), "{refused:?}");
+
+    // The real server's key still verifies; a deliberate re-enrolment may pin anew.
+    let again = phone.client.register_device("fcm-token-3").await.unwrap();
+    assert_eq!(again.server_public_key, pinned);
+    fooled.forget_server_key().unwrap();
+    let repinned = fooled.register_device("fcm-token-4").await.unwrap();
+    assert_ne!(repinned.server_public_key, pinned, "re-enrolment pinned the key it was shown");
+}
+
+/// A server that answers with a body far larger than any answer of the protocol is not read
+/// into memory: the call fails with its own error.
+#[tokio::test]
+async fn an_oversized_answer_is_refused_without_reading_it_all() {
+    let backend = Backend::start();
+    let (phone, _, _) = phone_and_laptop(&backend).await;
+    let huge = "x".repeat(4 * 1024 * 1024);
+    let rogue_url = serve(Router::new().route(
+        "/v1/devices/{device}/challenges",
+        post(move || {
+            let huge = huge.clone();
+            async move { huge }
+        }),
+    ))
+    .await;
+    let fooled = phone.relaunch(&rogue_url, phone.client.identity().clone(), HttpConfig::default());
+    let refused = fooled.check_for_requests().await;
+    assert!(matches!(refused, Err(ClientError::ResponseTooLarge { .. })), "{refused:?}");
+}
