@@ -433,3 +433,25 @@ fn open_or_create_never_replaces_a_vault_it_cannot_open() {
     assert!(damaged.is_err(), "a damaged file is reported");
     assert_eq!(std::fs::read(&path).unwrap(), b"not a database at all, just damage", "and kept, not recreated");
 }
+
+/// A file whose key header demands 1 GiB × 64 passes of Argon2 would stall a phone for
+/// minutes and could exhaust its memory: it is refused before any derivation, and kept.
+#[test]
+fn a_hostile_key_header_is_refused_before_any_derivation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, vault) = new_vault(dir.path());
+    drop(vault);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut wrapped: Vec<u8> = conn.query_row("SELECT wrapped_key FROM vault_key", [], |r| r.get(0)).unwrap();
+    wrapped[1..5].copy_from_slice(&(1024u32 * 1024).to_le_bytes());
+    wrapped[5..9].copy_from_slice(&64u32.to_le_bytes());
+    conn.execute("UPDATE vault_key SET wrapped_key = ?1", [&wrapped]).unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    let refused = Vault::open(&path, &key_store("correct horse"), clock());
+    assert!(
+        matches!(refused, Err(VaultError::KeyStore(twostep_core::vault::KeyStoreError::Malformed(_)))),
+        "{refused:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

@@ -42,13 +42,6 @@ pub const MAX_ENTRIES: u32 = 100_000;
 /// Largest encrypted body accepted (64 MiB); 100,000 entries of typical size are ~10 MB.
 pub const MAX_BODY_LEN: u32 = 64 * 1024 * 1024;
 
-/// Caps on the stored key derivation cost, checked before any work: a hostile file must not
-/// make a phone allocate gigabytes or spin for minutes. Twostep writes
-/// [`KdfParams::OWASP`] (19 MiB, t=2, p=1), well inside them.
-pub const MAX_MEMORY_KIB: u32 = 256 * 1024;
-pub const MAX_ITERATIONS: u32 = 10;
-pub const MAX_PARALLELISM: u32 = 8;
-
 /// What the header says, once checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
@@ -64,17 +57,18 @@ pub struct Header {
 
 /// Refuses a key derivation cost outside the caps (or below Argon2's own minimums).
 pub fn check_kdf(p: &KdfParams) -> Result<(), BackupError> {
-    let ok = (1..=MAX_PARALLELISM).contains(&p.parallelism)
-        && (1..=MAX_ITERATIONS).contains(&p.iterations)
-        && p.memory_kib >= 8 * p.parallelism
-        && p.memory_kib <= MAX_MEMORY_KIB;
-    if ok {
+    if p.within_caps() {
         Ok(())
     } else {
         Err(BackupError::KdfRefused(format!(
             "Argon2id with {} KiB, {} iterations, {} lanes (accepted: up to {} KiB, 1-{} iterations, 1-{} lanes, \
              at least 8 KiB per lane)",
-            p.memory_kib, p.iterations, p.parallelism, MAX_MEMORY_KIB, MAX_ITERATIONS, MAX_PARALLELISM
+            p.memory_kib,
+            p.iterations,
+            p.parallelism,
+            KdfParams::MAX_MEMORY_KIB,
+            KdfParams::MAX_ITERATIONS,
+            KdfParams::MAX_PARALLELISM
         )))
     }
 }

@@ -44,18 +44,23 @@ impl KdfParams {
     /// OWASP's Password Storage Cheat Sheet, first Argon2id configuration: 19 MiB, t=2, p=1.
     pub const OWASP: KdfParams = KdfParams { memory_kib: 19 * 1024, iterations: 2, parallelism: 1 };
 
-    /// Caps that a file cannot make us exceed: a hostile vault must not exhaust memory or time.
-    const MAX_MEMORY_KIB: u32 = 1024 * 1024;
-    const MAX_ITERATIONS: u32 = 64;
-    const MAX_PARALLELISM: u32 = 16;
+    /// Caps that no file can make us exceed, for the vault's header and backups alike: a
+    /// hostile file must not make a phone allocate gigabytes or spin for minutes. Twostep
+    /// writes [`KdfParams::OWASP`], well inside them.
+    pub const MAX_MEMORY_KIB: u32 = 256 * 1024;
+    pub const MAX_ITERATIONS: u32 = 10;
+    pub const MAX_PARALLELISM: u32 = 8;
+
+    /// True when the cost is inside the caps and Argon2's own minimums (8 KiB per lane).
+    pub fn within_caps(&self) -> bool {
+        (1..=Self::MAX_PARALLELISM).contains(&self.parallelism)
+            && (1..=Self::MAX_ITERATIONS).contains(&self.iterations)
+            && self.memory_kib >= 8 * self.parallelism
+            && self.memory_kib <= Self::MAX_MEMORY_KIB
+    }
 
     fn check(&self) -> Result<(), KeyStoreError> {
-        if self.memory_kib > Self::MAX_MEMORY_KIB
-            || self.iterations == 0
-            || self.iterations > Self::MAX_ITERATIONS
-            || self.parallelism == 0
-            || self.parallelism > Self::MAX_PARALLELISM
-        {
+        if !self.within_caps() {
             return Err(KeyStoreError::Malformed(format!(
                 "key derivation cost out of bounds (memory {} KiB, {} iterations, {} lanes)",
                 self.memory_kib, self.iterations, self.parallelism
