@@ -236,6 +236,13 @@ impl CodesFlow {
         self.0.add_link(&link).map_err(|reason| crate::error::TwostepError::InvalidInput { field: "link".into(), reason })
     }
 
+    /// Deletes an entry that can no longer make codes (listed in `CodesState.damaged`).
+    pub fn remove_damaged(&self, entry_id: String) -> Result<core::CodesState, crate::error::TwostepError> {
+        self.0
+            .remove_damaged(&entry_id)
+            .map_err(|reason| crate::error::TwostepError::InvalidInput { field: "entry_id".into(), reason })
+    }
+
     /// A fresh HOTP code (uses up one counter value), grouped.
     pub fn hotp_code(&self, entry_id: String) -> Result<String, crate::error::TwostepError> {
         self.0

@@ -56,7 +56,19 @@ pub fn open_or_create(args: &VaultArgs) -> Result<Vault, CliError> {
 
 fn open_at(path: &Path) -> Result<Vault, CliError> {
     let passphrase = passphrase(path, false)?;
-    Ok(Vault::open(path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?)
+    let vault = Vault::open(path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?;
+    // Said on every command, so a damaged entry is never silently missing from a list,
+    // a backup or an export.
+    for d in vault.damaged() {
+        eprintln!(
+            "warning: the entry {} [id {}] is damaged and left out ({}); `twostep remove {}` deletes it",
+            crate::output::name(&d.issuer, &d.account),
+            crate::output::short_id(&d.id),
+            d.reason,
+            crate::output::short_id(&d.id)
+        );
+    }
+    Ok(vault)
 }
 
 /// The vault passphrase: from the environment or asked for (twice, compared, when `new`).

@@ -65,6 +65,17 @@ pub fn remove(vault_args: &VaultArgs, args: &RemoveArgs) -> Result<(), CliError>
         ));
     }
     let mut vault = unlock::open(vault_args)?;
+    // A damaged entry, named by its id as the warning shows it, can only be removed.
+    if let Some(id) = vault.damaged().iter().find(|d| d.id.starts_with(args.query.as_str())).map(|d| d.id.clone())
+        && args.query.len() >= output::SHORT_ID.min(id.len())
+    {
+        let removed = vault.remove_damaged(&id)?;
+        return output::print(&format!(
+            "removed the damaged entry {} [id {}]\n",
+            name(&removed.issuer, &removed.account),
+            short_id(&removed.id)
+        ));
+    }
     let entry = one(&vault, &args.query)?;
     if !args.yes && !confirm(&entry)? {
         eprintln!("nothing was removed");

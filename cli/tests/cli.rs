@@ -1014,3 +1014,28 @@ fn codes_follow_the_servers_clock_and_a_clock_off_by_more_than_a_period_is_repor
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected.stdout));
 }
+
+/// One damaged entry does not lock the vault: the others still list and make codes, every
+/// command names the damaged one, and `remove` with its id deletes it.
+#[test]
+fn a_damaged_entry_is_named_and_removable_while_the_rest_works() {
+    let home = Home::new();
+    home.run(&["add", "otpauth://totp/GitHub:ada?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitHub"]).assert_ok();
+    home.run(&["add", "otpauth://totp/GitLab:ada?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitLab"]).assert_ok();
+    let conn = rusqlite::Connection::open(home.vault()).unwrap();
+    let id: String = conn.query_row("SELECT id FROM entries WHERE issuer = 'GitHub'", [], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE entries SET digits = 8 WHERE id = ?1", [&id]).unwrap();
+    drop(conn);
+
+    let listed = home.run(&["list"]);
+    listed.assert_ok();
+    assert!(listed.stdout.contains("GitLab") && !listed.stdout.contains("GitHub"), "{}", listed.stdout);
+    assert!(listed.stderr.contains("GitHub (ada)") && listed.stderr.contains("is damaged"), "{}", listed.stderr);
+    home.run(&["code", "GitLab"]).assert_ok();
+
+    let removed = home.run(&["remove", "--yes", &id[..8]]);
+    removed.assert_ok();
+    assert!(removed.stdout.contains("removed the damaged entry GitHub (ada)"), "{}", removed.stdout);
+    let after = home.run(&["list"]);
+    assert!(!after.stderr.contains("damaged"), "{}", after.stderr);
+}

@@ -140,20 +140,36 @@ fn a_damaged_file_is_reported_and_kept() {
     assert_eq!(std::fs::read(&path).unwrap(), garbage);
 }
 
+/// One damaged entry must not lock the seller out of the others: the vault opens, the
+/// damaged one is named apart, the others make codes and back up, and it can be removed.
 #[test]
-fn a_vault_with_a_corrupted_secret_names_the_entry_and_is_kept() {
+fn a_corrupted_secret_is_named_apart_and_the_rest_of_the_vault_works() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut vault) = new_vault(dir.path());
-    let id = vault.add(&totp("GitHub", "ada")).unwrap().id;
+    let broken = vault.add(&totp("GitHub", "ada")).unwrap().id;
+    let sound = vault.add(&totp("GitLab", "ada")).unwrap().id;
     drop(vault);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE entries SET sealed_secret = zeroblob(45)", []).unwrap();
+    conn.execute("UPDATE entries SET sealed_secret = zeroblob(45) WHERE id = ?1", [&broken]).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     drop(conn);
     let before = std::fs::read(&path).unwrap();
 
-    let err = Vault::open(&path, &key_store("correct horse"), clock()).unwrap_err();
-    assert!(matches!(&err, VaultError::Damaged(m) if m.contains(&id)), "{err:?}");
-    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let mut vault = Vault::open(&path, &key_store("correct horse"), clock()).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), before, "opening wrote nothing");
+    assert_eq!(vault.list().iter().map(|e| e.id.clone()).collect::<Vec<_>>(), [sound.clone()]);
+    let damaged = vault.damaged();
+    assert_eq!(damaged.len(), 1);
+    assert_eq!((damaged[0].id.as_str(), damaged[0].issuer.as_str()), (broken.as_str(), "GitHub"));
+    assert!(damaged[0].reason.contains("altered or damaged"), "{}", damaged[0].reason);
+    assert_eq!(vault.code(&sound, T0).unwrap().len(), 6);
+    assert_eq!(vault.credentials().unwrap().len(), 1, "backups take what is sound");
+
+    vault.remove_damaged(&broken).unwrap();
+    drop(vault);
+    let vault = reopen(&path);
+    assert!(vault.damaged().is_empty(), "the damaged row is gone for good");
+    assert_eq!(vault.list().len(), 1);
 }
 
 #[test]
@@ -171,8 +187,55 @@ fn a_secret_moved_to_another_entry_does_not_open() {
     )
     .unwrap();
     drop(conn);
-    let err = Vault::open(&path, &key_store("correct horse"), clock()).unwrap_err();
-    assert!(matches!(err, VaultError::Damaged(_)), "{err:?}");
+    let vault = reopen(&path);
+    assert_eq!(vault.list().len(), 1, "only the row that owns the ciphertext opens");
+    assert_eq!(vault.damaged().len(), 1);
+    assert_eq!(vault.damaged()[0].issuer, "B");
+}
+
+/// Every field that decides an entry's codes or names it is sealed with its secret: an edit
+/// of any of them in the file is caught, not shown as wrong codes.
+#[test]
+fn editing_any_field_of_an_entry_in_the_file_is_caught() {
+    let edits = [
+        ("digits", "UPDATE entries SET digits = 8"),
+        ("algorithm", "UPDATE entries SET algorithm = 'SHA256'"),
+        ("period", "UPDATE entries SET period = 60 WHERE kind = 'totp'"),
+        ("issuer", "UPDATE entries SET issuer = 'Evil'"),
+        ("account", "UPDATE entries SET account = 'mallory'"),
+        ("hotp counter rolled back", "UPDATE entries SET counter = counter - 1 WHERE kind = 'hotp'"),
+    ];
+    for (what, sql) in edits {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, mut vault) = new_vault(dir.path());
+        let credential = if what.starts_with("hotp") { hotp(5) } else { totp("GitHub", "ada") };
+        let entry = vault.add(&credential).unwrap();
+        if what.starts_with("hotp") {
+            vault.code(&entry.id, T0).unwrap();
+        }
+        drop(vault);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(conn.execute(sql, []).unwrap(), 1, "{what}: the edit applies");
+        drop(conn);
+        let vault = reopen(&path);
+        assert!(vault.list().is_empty(), "{what}: the edited entry must not make codes");
+        assert_eq!(vault.damaged().len(), 1, "{what}: it is named as damaged");
+    }
+}
+
+/// Renaming and using an HOTP code seal the entry again: it still opens afterwards.
+#[test]
+fn renames_and_hotp_codes_keep_the_entry_sealed_with_its_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    let id = vault.add(&hotp(5)).unwrap().id;
+    let first = vault.code(&id, T0).unwrap();
+    vault.rename(&id, "Bank", "ada@example.com").unwrap();
+    drop(vault);
+    let mut vault = reopen(&path);
+    assert!(vault.damaged().is_empty(), "{:?}", vault.damaged());
+    assert_eq!(vault.list()[0].account, "ada@example.com");
+    assert_ne!(vault.code(&id, T0).unwrap(), first, "the counter moved on and stays moved");
 }
 
 #[test]
@@ -310,6 +373,13 @@ fn a_version_one_vault_upgrades_to_the_current_schema() {
     assert_eq!(describe(&path), describe(&fresh_path));
     let version = |p: &Path| schema::version(&rusqlite::Connection::open(p).unwrap()).unwrap();
     assert_eq!(version(&path), schema::CURRENT_VERSION);
+
+    // The upgrade also sealed every field: an edit of the old entry is now caught.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE entries SET digits = 8", []).unwrap();
+    drop(conn);
+    let vault = Vault::open(&path, &key_store("fixture"), clock()).unwrap();
+    assert!(vault.list().is_empty() && vault.damaged().len() == 1, "{:?}", vault.damaged());
 }
 
 /// Runs only as the child of `a_killed_import_leaves_no_half_import`.

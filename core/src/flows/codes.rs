@@ -23,6 +23,19 @@ pub struct CodesState {
     pub clock_note: Option<String>,
     /// "No accounts yet. Add one with its otpauth:// link or QR code." when empty.
     pub empty_message: Option<String>,
+    /// Entries whose stored data was altered or damaged: they make no code and can only be
+    /// removed ([`CodesFlow::remove_damaged`]).
+    pub damaged: Vec<DamagedRow>,
+}
+
+/// An entry that makes no code because its stored data did not open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+// FFI-PENDING Record
+pub struct DamagedRow {
+    pub entry_id: String,
+    /// "GitHub (ada) can't make codes: its stored data was altered or damaged. Remove it and add
+    /// the account again."
+    pub message: String,
 }
 
 /// One account's row.
@@ -69,6 +82,18 @@ impl CodesFlow {
         let vault = self.vault.lock().unwrap_or_else(PoisonError::into_inner);
         let entries = vault.list();
         let codes = vault.codes(now);
+        let damaged = vault
+            .damaged()
+            .iter()
+            .map(|d| DamagedRow {
+                entry_id: d.id.clone(),
+                message: format!(
+                    "{} can't make codes: its stored data was altered or damaged. Remove it and add the account \
+                     again.",
+                    if d.account.is_empty() { d.issuer.clone() } else { format!("{} ({})", d.issuer, d.account) }
+                ),
+            })
+            .collect();
         drop(vault);
         let rows: Vec<CodeRow> = entries
             .into_iter()
@@ -100,7 +125,7 @@ impl CodesFlow {
             });
         let empty_message =
             rows.is_empty().then(|| "No accounts yet. Add one with its otpauth:// link or QR code.".to_owned());
-        CodesState { rows, clock_note, empty_message }
+        CodesState { rows, clock_note, empty_message, damaged }
     }
 
     /// Adds an account from its `otpauth://` link. `Err` carries the seller's words naming
@@ -113,6 +138,16 @@ impl CodesFlow {
             .unwrap_or_else(PoisonError::into_inner)
             .add(&credential)
             .map_err(|e| format!("The account could not be saved: {e}. Nothing was changed."))?;
+        Ok(self.codes_now())
+    }
+
+    /// Deletes an entry that cannot make codes any more.
+    pub fn remove_damaged(&self, entry_id: &str) -> Result<CodesState, String> {
+        self.vault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove_damaged(entry_id)
+            .map_err(|e| format!("The entry could not be removed: {e}."))?;
         Ok(self.codes_now())
     }
 

@@ -29,7 +29,7 @@ pub mod watch;
 pub mod words;
 
 pub use approvals::{ApprovalView, ApprovalsFlow, ApprovalsState};
-pub use codes::{CodeRow, CodesFlow, CodesState};
+pub use codes::{CodeRow, CodesFlow, CodesState, DamagedRow};
 pub use logout::{LogoutFlow, LogoutState};
 pub use methods::{MethodOption, MethodsFlow, MethodsState, MethodsStep};
 pub use settings::{SecuritySettingsFlow, SecuritySettingsState};

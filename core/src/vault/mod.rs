@@ -24,12 +24,13 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params}
 
 pub use error::{Result, VaultError};
 pub use keystore::{KdfParams, KeyStore, KeyStoreError, PassphraseKeyStore};
+pub use seal::Sealing;
 
 use crate::clock::Clock;
 use crate::otp::display::{self, CodeView};
 use crate::otp::{Algorithm, Credential, Generator, InvalidParam, Kind, Params, validate_names};
 use crate::secret::SecretBytes;
-use seal::{DataKey, entry_ad, state_ad};
+use seal::{DataKey, entry_ad, legacy_entry_ad, state_ad};
 
 /// One credential as listed: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +54,19 @@ pub struct EntryCode {
     pub code: Option<CodeView>,
 }
 
+/// An entry whose row does not open (its secret or a field was altered or damaged): listed
+/// apart, with what the file says of it, so the rest of the vault stays usable and the seller
+/// can see which one is gone and remove it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DamagedEntry {
+    pub id: String,
+    /// As the file says; not authenticated, since the row did not open.
+    pub issuer: String,
+    pub account: String,
+    /// What failed, e.g. "the secret does not decrypt".
+    pub reason: String,
+}
+
 struct Slot {
     entry: Entry,
     generator: Generator,
@@ -67,6 +81,8 @@ pub struct Vault {
     slots: Vec<Slot>,
     by_id: HashMap<String, usize, BuildHasherDefault<IdHasher>>,
     path: PathBuf,
+    /// Rows that did not open, kept out of `slots`.
+    damaged: Vec<DamagedEntry>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -111,7 +127,15 @@ impl Vault {
             params![wrapped, key.seal_canary(), clock.now_unix_seconds() as i64],
         )?;
         tx.commit()?;
-        Ok(Vault { conn, key, clock, slots: Vec::new(), by_id: HashMap::default(), path: path.to_owned() })
+        Ok(Vault {
+            conn,
+            key,
+            clock,
+            slots: Vec::new(),
+            damaged: Vec::new(),
+            by_id: HashMap::default(),
+            path: path.to_owned(),
+        })
     }
 
     /// Opens an existing vault. The key is checked before anything is written, so a wrong key,
@@ -135,9 +159,7 @@ impl Vault {
             .ok_or_else(|| VaultError::Damaged("the vault key is missing".into()))?;
         let raw = key_store.unwrap_key(&wrapped)?;
         let key = DataKey::from_raw(&raw).map_err(|_| VaultError::WrongKey)?;
-        if !key.opens_canary(&canary) {
-            return Err(VaultError::WrongKey);
-        }
+        let sealing = key.opens_canary(&canary).ok_or(VaultError::WrongKey)?;
 
         // From here on the key is known good: writing is allowed.
         configure(&conn).map_err(damaged)?;
@@ -147,9 +169,12 @@ impl Vault {
                 .map_err(|e| VaultError::Damaged(format!("upgrade from version {version} failed: {e}")))?;
             tx.commit()?;
         }
-        let slots = load_slots(&conn, &key)?;
-        let mut vault = Vault { conn, key, clock, slots, by_id: HashMap::default(), path: path.to_owned() };
+        let (slots, damaged) = load_slots(&conn, &key, sealing)?;
+        let mut vault = Vault { conn, key, clock, slots, damaged, by_id: HashMap::default(), path: path.to_owned() };
         vault.reindex();
+        if sealing == Sealing::IdOnly {
+            vault.seal_every_field()?;
+        }
         Ok(vault)
     }
 
@@ -198,7 +223,7 @@ impl Vault {
             c.validate()?;
             let generator = c.generator()?;
             let id = new_id();
-            let sealed = self.key.seal(c.secret.expose(), &entry_ad(&id));
+            let sealed = self.key.seal(c.secret.expose(), &entry_ad(&id, &c.issuer, &c.account, &c.params));
             prepared.push((id, c, generator, sealed));
         }
         let first_position = self.slots.last().map_or(0, |s| s.entry.position + 1);
@@ -253,9 +278,11 @@ impl Vault {
         validate_names(issuer, account)?;
         let index = self.index_of(id)?;
         let now = self.clock.now_unix_seconds();
+        let params = self.slots[index].entry.params;
+        let sealed = self.resealed(index, issuer, account, &params)?;
         self.conn.execute(
-            "UPDATE entries SET issuer = ?1, account = ?2, updated_at = ?3 WHERE id = ?4",
-            params![issuer, account, now as i64, id],
+            "UPDATE entries SET issuer = ?1, account = ?2, sealed_secret = ?3, updated_at = ?4 WHERE id = ?5",
+            params![issuer, account, sealed, now as i64, id],
         )?;
         let entry = &mut self.slots[index].entry;
         entry.issuer = issuer.to_owned();
@@ -296,6 +323,19 @@ impl Vault {
         }
         self.reindex();
         Ok(())
+    }
+
+    /// The rows that did not open, in no particular order: shown apart, never silently dropped.
+    pub fn damaged(&self) -> &[DamagedEntry] {
+        &self.damaged
+    }
+
+    /// Deletes a damaged row (it can make no code): the one way to be rid of it.
+    pub fn remove_damaged(&mut self, id: &str) -> Result<DamagedEntry> {
+        let index =
+            self.damaged.iter().position(|d| d.id == id).ok_or_else(|| VaultError::EntryNotFound(id.to_owned()))?;
+        self.conn.execute("DELETE FROM entries WHERE id = ?1", params![id])?;
+        Ok(self.damaged.remove(index))
     }
 
     pub fn remove(&mut self, id: &str) -> Result<Entry> {
@@ -364,7 +404,7 @@ impl Vault {
                     sealed.remove(&e.id).ok_or_else(|| VaultError::Damaged(format!("entry {} vanished", e.id)))?;
                 let secret = self
                     .key
-                    .open(&blob, &entry_ad(&e.id))
+                    .open(&blob, &entry_ad(&e.id, &e.issuer, &e.account, &e.params))
                     .map_err(|_| VaultError::Damaged(format!("entry {}: the secret does not decrypt", e.id)))?;
                 let credential =
                     Credential { issuer: e.issuer.clone(), account: e.account.clone(), params: e.params, secret };
@@ -435,14 +475,53 @@ impl Vault {
     fn advance_counter(&mut self, index: usize, used: u64) -> Result<()> {
         let next = used.checked_add(1).ok_or_else(|| InvalidParam::new("counter", "the HOTP counter is exhausted"))?;
         let now = self.clock.now_unix_seconds();
+        let entry = &self.slots[index].entry;
+        let params = Params { kind: Kind::Hotp { counter: next }, ..entry.params };
+        let sealed = self.resealed(index, &entry.issuer.clone(), &entry.account.clone(), &params)?;
         let slot = &mut self.slots[index];
         self.conn.execute(
-            "UPDATE entries SET counter = ?1, updated_at = ?2 WHERE id = ?3",
-            params![to_sql_counter(next)?, now as i64, slot.entry.id],
+            "UPDATE entries SET counter = ?1, sealed_secret = ?2, updated_at = ?3 WHERE id = ?4",
+            params![to_sql_counter(next)?, sealed, now as i64, slot.entry.id],
         )?;
         slot.entry.params.kind = Kind::Hotp { counter: next };
         slot.entry.updated_at = now;
         slot.generator.set_counter(next);
+        Ok(())
+    }
+
+    /// The entry's secret sealed again for new field values: every field is bound into the
+    /// seal, so a change of name or counter writes a new one in the same statement.
+    fn resealed(&self, index: usize, issuer: &str, account: &str, params: &Params) -> Result<Vec<u8>> {
+        let e = &self.slots[index].entry;
+        let blob: Vec<u8> =
+            self.conn.query_row("SELECT sealed_secret FROM entries WHERE id = ?1", params![e.id], |r| r.get(0))?;
+        let secret = self
+            .key
+            .open(&blob, &entry_ad(&e.id, &e.issuer, &e.account, &e.params))
+            .map_err(|_| VaultError::Damaged(format!("entry {}: the secret does not decrypt", e.id)))?;
+        Ok(self.key.seal(secret.expose(), &entry_ad(&e.id, issuer, account, params)))
+    }
+
+    /// Upgrades a vault whose entries bound only their id: every sound entry is sealed again
+    /// with all its fields, and the canary says so, in one transaction.
+    fn seal_every_field(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut read = tx.prepare("SELECT sealed_secret FROM entries WHERE id = ?1")?;
+            let mut write = tx.prepare("UPDATE entries SET sealed_secret = ?1 WHERE id = ?2")?;
+            for slot in &self.slots {
+                let e = &slot.entry;
+                let blob: Vec<u8> = read.query_row(params![e.id], |r| r.get(0))?;
+                let secret = self
+                    .key
+                    .open(&blob, &legacy_entry_ad(&e.id))
+                    .map_err(|_| VaultError::Damaged(format!("entry {}: the secret does not decrypt", e.id)))?;
+                let sealed = self.key.seal(secret.expose(), &entry_ad(&e.id, &e.issuer, &e.account, &e.params));
+                write.execute(params![sealed, e.id])?;
+            }
+        }
+        tx.execute("UPDATE vault_key SET canary = ?1 WHERE id = 1", params![self.key.seal_canary()])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -473,23 +552,36 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn load_slots(conn: &Connection, key: &DataKey) -> Result<Vec<Slot>> {
+/// Every row that opens, in the user's order, and apart from them the rows that do not: one
+/// damaged entry must not lock the seller out of the others.
+fn load_slots(conn: &Connection, key: &DataKey, sealing: Sealing) -> Result<(Vec<Slot>, Vec<DamagedEntry>)> {
     let mut stmt = conn.prepare(
         "SELECT id, issuer, account, kind, algorithm, digits, period, counter, sealed_secret, \
          position, created_at, updated_at FROM entries",
     )?;
     let mut rows = stmt.query([]).map_err(damaged)?;
-    let mut slots = Vec::new();
+    let (mut slots, mut broken) = (Vec::new(), Vec::new());
     while let Some(row) = rows.next().map_err(damaged)? {
-        slots.push(read_slot(row, key)?);
+        match read_slot(row, key, sealing) {
+            Ok(slot) => slots.push(slot),
+            Err(e) => broken.push(DamagedEntry {
+                id: row.get::<_, String>(0).unwrap_or_default(),
+                issuer: row.get::<_, String>(1).unwrap_or_default(),
+                account: row.get::<_, String>(2).unwrap_or_default(),
+                reason: match e {
+                    VaultError::Damaged(why) => why,
+                    other => other.to_string(),
+                },
+            }),
+        }
     }
     // Sorting here beats ORDER BY, which would visit the table in index order, one b-tree
     // lookup per row. Ties (never written by this code) keep insertion order: the sort is stable.
     slots.sort_by_key(|s| s.entry.position);
-    Ok(slots)
+    Ok((slots, broken))
 }
 
-fn read_slot(row: &Row<'_>, key: &DataKey) -> Result<Slot> {
+fn read_slot(row: &Row<'_>, key: &DataKey, sealing: Sealing) -> Result<Slot> {
     let id: String = row.get(0)?;
     let bad = |what: &str| VaultError::Damaged(format!("entry {id}: {what}"));
     let kind: String = row.get(3)?;
@@ -508,12 +600,17 @@ fn read_slot(row: &Row<'_>, key: &DataKey) -> Result<Slot> {
         digits: row.get(5)?,
     };
     let sealed: Vec<u8> = row.get(8)?;
-    let secret = key.open(&sealed, &entry_ad(&id)).map_err(|_| bad("the secret does not decrypt"))?;
+    let (issuer, account): (String, String) = (row.get(1)?, row.get(2)?);
+    let ad = match sealing {
+        Sealing::EntryFields => entry_ad(&id, &issuer, &account, &params),
+        Sealing::IdOnly => legacy_entry_ad(&id),
+    };
+    let secret = key.open(&sealed, &ad).map_err(|_| bad("the secret or a field was altered or damaged"))?;
     let generator = Generator::new(params, &secret).map_err(|e| bad(&e.to_string()))?;
     Ok(Slot {
         entry: Entry {
-            issuer: row.get(1)?,
-            account: row.get(2)?,
+            issuer,
+            account,
             params,
             position: row.get(9)?,
             created_at: row.get::<_, i64>(10)? as u64,
@@ -618,7 +715,7 @@ mod fixtures {
         conn.execute(
             "INSERT INTO entries (id, issuer, account, kind, algorithm, digits, period, counter, sealed_secret, created_at) \
              VALUES (?1, 'Fixture', 'ada', 'totp', 'SHA1', 6, 30, NULL, ?2, 1700000000)",
-            params![id, key.seal(b"12345678901234567890", &entry_ad(id))],
+            params![id, key.seal(b"12345678901234567890", &legacy_entry_ad(id))],
         )
         .unwrap();
         conn.execute_batch("VACUUM").unwrap();

@@ -7,12 +7,27 @@
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
 
+use crate::otp::{Kind, Params};
 use crate::secret::SecretBytes;
 
 const SEAL_VERSION: u8 = 1;
 pub const KEY_LEN: usize = 32;
 const CANARY_PLAINTEXT: &[u8] = b"twostep vault canary v1";
-const CANARY_AD: &[u8] = b"twostep/canary";
+/// The canary's associated data also says how the vault's entries are sealed: a vault whose
+/// canary opens with [`CANARY_AD`] seals every field of each entry into its secret
+/// ([`entry_ad`]); one whose canary opens with [`LEGACY_CANARY_AD`] bound only the id, and is
+/// upgraded when it is opened. A file cannot claim the newer sealing without the key.
+const CANARY_AD: &[u8] = b"twostep/canary/entry-fields";
+const LEGACY_CANARY_AD: &[u8] = b"twostep/canary";
+
+/// How a vault's entries are sealed, as its canary tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealing {
+    /// Every field of the entry is bound into its secret.
+    EntryFields,
+    /// Only the entry id (vaults written before every field was authenticated).
+    IdOnly,
+}
 
 /// The sealed blob did not open: wrong key, damaged bytes, or moved to another owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -84,14 +99,43 @@ impl DataKey {
         self.seal(CANARY_PLAINTEXT, CANARY_AD)
     }
 
-    /// True when `canary` was sealed by this very key.
-    pub fn opens_canary(&self, canary: &[u8]) -> bool {
-        self.open(canary, CANARY_AD).map(|p| p.ct_eq(CANARY_PLAINTEXT)).unwrap_or(false)
+    /// How the entries are sealed, when `canary` was sealed by this very key; `None` for
+    /// another key (or a damaged canary).
+    pub fn opens_canary(&self, canary: &[u8]) -> Option<Sealing> {
+        let opens = |ad: &[u8]| self.open(canary, ad).map(|p| p.ct_eq(CANARY_PLAINTEXT)).unwrap_or(false);
+        if opens(CANARY_AD) {
+            Some(Sealing::EntryFields)
+        } else if opens(LEGACY_CANARY_AD) {
+            Some(Sealing::IdOnly)
+        } else {
+            None
+        }
     }
 }
 
-/// Associated data for an entry's secret: the entry id, so rows cannot swap ciphertexts.
-pub fn entry_ad(id: &str) -> Vec<u8> {
+/// Associated data for an entry's secret: every field that decides its codes or names it —
+/// id, issuer, account, kind, algorithm, digits, period and HOTP counter — so an edit of any
+/// of them in the file (a rolled-back counter, a changed digit count, rows swapped) makes the
+/// secret fail to open. Each field is length-prefixed, so no two entries encode alike. The
+/// position and timestamps are left out: they change no code.
+pub fn entry_ad(id: &str, issuer: &str, account: &str, params: &Params) -> Vec<u8> {
+    let mut ad = b"twostep/entry/fields/".to_vec();
+    for text in [id, issuer, account, params.kind.name(), params.algorithm.as_str()] {
+        ad.extend_from_slice(&(text.len() as u64).to_le_bytes());
+        ad.extend_from_slice(text.as_bytes());
+    }
+    let counter = match params.kind {
+        Kind::Hotp { counter } => counter,
+        _ => 0,
+    };
+    for n in [u64::from(params.digits), u64::from(params.kind.period().unwrap_or(0)), counter] {
+        ad.extend_from_slice(&n.to_le_bytes());
+    }
+    ad
+}
+
+/// The associated data of [`Sealing::IdOnly`] vaults: the id alone.
+pub fn legacy_entry_ad(id: &str) -> Vec<u8> {
     let mut ad = b"twostep/entry/".to_vec();
     ad.extend_from_slice(id.as_bytes());
     ad
@@ -123,11 +167,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sealed_secret_opens_only_with_its_owner() {
+    fn sealed_secret_opens_only_with_its_owner_and_fields() {
         let (key, _) = DataKey::generate();
-        let sealed = key.seal(b"seed", &entry_ad("a"));
-        assert_eq!(key.open(&sealed, &entry_ad("a")).unwrap().expose(), b"seed");
-        assert_eq!(key.open(&sealed, &entry_ad("b")), Err(OpenFailed));
+        let totp = Params::totp(crate::otp::Algorithm::Sha1, 6, 30);
+        let sealed = key.seal(b"seed", &entry_ad("a", "GitHub", "ada", &totp));
+        assert_eq!(key.open(&sealed, &entry_ad("a", "GitHub", "ada", &totp)).unwrap().expose(), b"seed");
+        assert_eq!(key.open(&sealed, &entry_ad("b", "GitHub", "ada", &totp)), Err(OpenFailed));
+        assert_eq!(key.open(&sealed, &entry_ad("a", "GitLab", "ada", &totp)), Err(OpenFailed));
+        let eight = Params::totp(crate::otp::Algorithm::Sha1, 8, 30);
+        assert_eq!(key.open(&sealed, &entry_ad("a", "GitHub", "ada", &eight)), Err(OpenFailed));
+    }
+
+    #[test]
+    fn fields_cannot_shift_between_one_another() {
+        let totp = Params::totp(crate::otp::Algorithm::Sha1, 6, 30);
+        assert_ne!(entry_ad("a", "bc", "d", &totp), entry_ad("a", "b", "cd", &totp));
     }
 
     #[test]
@@ -150,7 +204,7 @@ mod tests {
         let (a, _) = DataKey::generate();
         let (b, _) = DataKey::generate();
         let canary = a.seal_canary();
-        assert!(a.opens_canary(&canary));
-        assert!(!b.opens_canary(&canary));
+        assert_eq!(a.opens_canary(&canary), Some(Sealing::EntryFields));
+        assert_eq!(b.opens_canary(&canary), None);
     }
 }
