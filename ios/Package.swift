@@ -1,33 +1,54 @@
-// swift-tools-version:5.9
+// swift-tools-version:6.0
 //
 // Twostep for Apple platforms: the Rust core's static library, the Swift bindings UniFFI
-// generates for it (TwostepCore), and a thin Swift API over them (Twostep).
+// generates for it (TwostepCore), and a thin Swift API over them (Twostep). Swift 6 language
+// mode: every target passes complete strict-concurrency checking.
 //
-//   TwostepCoreFFI  system-library target: the one merged module map (committed) over the
-//                   generated C header (Sources/TwostepCoreFFI/TwostepCoreFFI.h)
-//   TwostepFFI      binary target, Apple platforms: build/TwostepFFI.xcframework, static
-//                   libtwostep_ffi.a slices only (no headers: the module comes from above)
-//   TwostepCore     the generated Swift (Sources/TwostepCore/TwostepCore.swift)
+//   TwostepCoreFFI  system-library target: one module map over every generated C header
+//                   (Sources/TwostepCoreFFI, written by scripts/build-ios)
+//   TwostepFFI      binary target, Apple platforms: the XCFramework of static libtwostep_ffi.a
+//                   slices (no headers: the module comes from TwostepCoreFFI)
+//   TwostepCore     the generated Swift (Sources/TwostepCore, one file per binding crate)
 //   Twostep         the Swift API: CodesTicker, AsyncVault, KeychainKeyStore; re-exports TwostepCore
 //
-// Generated files are not committed: `scripts/build-ios` makes them all (on a Mac with Xcode),
-// `scripts/build-ios --bindings-only` makes the header and Swift file (any OS). See README.md.
+// Generated files are not committed on the main branch: `scripts/build-ios` makes them all (on
+// a Mac with Xcode), `scripts/build-ios --bindings-only` makes the headers, module map and
+// Swift (any OS). A release tag commits them with the release's version and checksum below.
 
 import Foundation
 import PackageDescription
 
-/// Where libtwostep_ffi.a comes from:
-/// - Apple platforms, by default: build/TwostepFFI.xcframework (iOS device, iOS simulator and
-///   macOS slices), made by scripts/build-ios.
-/// - Linux, or whenever TWOSTEP_FFI_LIB_DIR is set: `-ltwostep_ffi` from that directory, a
-///   host build of the library (scripts/swift-test sets it; keep only the .a there, or the
+// The released XCFramework. `scripts/build-ios --release VERSION URL` zips it as
+// TwostepFFI-VERSION.xcframework.zip, prints its checksum (`swift package compute-checksum`)
+// and writes these three lines; the zip is then uploaded to URL.
+let releaseVersion = ""
+let releaseURL = ""
+let releaseChecksum = ""
+
+/// Where libtwostep_ffi comes from, chosen by the environment variable TWOSTEP_FFI:
+/// - `release`: the XCFramework above, by URL and checksum (the default once a release
+///   checksum is set: what an app depending on a release tag gets).
+/// - `local`: build/TwostepFFI.xcframework, made by scripts/build-ios (the default while no
+///   release is set). Open Xcode with it, e.g. `TWOSTEP_FFI=local xed ios`.
+/// - `host`: `-ltwostep_ffi` from the directory in TWOSTEP_FFI_LIB_DIR, a host build of the
+///   library (always on Linux; scripts/swift-test sets it; keep only the .a there, or the
 ///   linker prefers the shared library).
-let hostLibraryDir = ProcessInfo.processInfo.environment["TWOSTEP_FFI_LIB_DIR"]
-#if os(Linux)
-let useHostLibrary = true
-#else
-let useHostLibrary = hostLibraryDir != nil
-#endif
+enum Library { case release, local, host }
+
+let environment = ProcessInfo.processInfo.environment
+let hostLibraryDir = environment["TWOSTEP_FFI_LIB_DIR"]
+let library: Library = {
+    #if os(Linux)
+    return .host
+    #else
+    switch environment["TWOSTEP_FFI"] {
+    case "release": return .release
+    case "local": return .local
+    case "host": return .host
+    default: return hostLibraryDir != nil ? .host : releaseChecksum.isEmpty ? .local : .release
+    }
+    #endif
+}()
 
 let apple: [Platform] = [.iOS, .macOS]
 
@@ -41,7 +62,8 @@ var coreLinkerSettings: [LinkerSetting] = [
 ]
 var binaryTargets: [Target] = []
 
-if useHostLibrary {
+switch library {
+case .host:
     coreLinkerSettings.append(.linkedLibrary("twostep_ffi"))
     if let dir = hostLibraryDir {
         coreLinkerSettings.append(.unsafeFlags(["-L", dir]))
@@ -50,9 +72,12 @@ if useHostLibrary {
     for library in ["gcc_s", "util", "rt", "pthread", "m", "dl"] {
         coreLinkerSettings.append(.linkedLibrary(library, .when(platforms: [.linux])))
     }
-} else {
+case .local:
     coreDependencies.append("TwostepFFI")
     binaryTargets.append(.binaryTarget(name: "TwostepFFI", path: "build/TwostepFFI.xcframework"))
+case .release:
+    coreDependencies.append("TwostepFFI")
+    binaryTargets.append(.binaryTarget(name: "TwostepFFI", url: releaseURL, checksum: releaseChecksum))
 }
 
 let package = Package(
@@ -71,5 +96,6 @@ let package = Package(
         ),
         .target(name: "Twostep", dependencies: ["TwostepCore"], path: "Sources/Twostep"),
         .testTarget(name: "TwostepTests", dependencies: ["Twostep"], path: "Tests/TwostepTests"),
-    ] + binaryTargets
+    ] + binaryTargets,
+    swiftLanguageModes: [.v6]
 )

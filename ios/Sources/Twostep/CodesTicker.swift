@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TwostepCore
 
@@ -12,6 +13,11 @@ import TwostepCore
 /// ```swift
 /// for try await codes in CodesTicker(vault: vault).codes { rows = CodeRow.join(entries, codes) }
 /// ```
+///
+/// `codesNow()` blocks while another call holds the vault (a backup's key derivation, a large
+/// import), so it runs on the ticker's own dispatch queue, never on Swift's cooperative thread
+/// pool: a waiting ticker holds one dispatch thread, not one of the few threads every task of
+/// the app shares.
 ///
 /// The stream ends when the consuming task is cancelled or stops iterating; a failing call
 /// ends it by throwing the core's `TwostepError`. A slow consumer sees only the newest list.
@@ -32,31 +38,68 @@ public struct CodesTicker: Sendable {
 
     /// The codes now, then at every interval boundary.
     public var codes: AsyncThrowingStream<[EntryCode], Error> {
-        let vault = vault
-        let interval = interval
-        let wallClock = wallClock
-        return AsyncThrowingStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
-            let task = Task.detached(priority: .userInitiated) {
-                do {
-                    while !Task.isCancelled {
-                        continuation.yield(try vault.codesNow())
-                        let wait = Self.secondsUntilNextTick(now: wallClock(), interval: interval)
-                        try await Task.sleep(nanoseconds: UInt64((wait * 1_000_000_000).rounded(.up)))
-                    }
-                    continuation.finish()
-                } catch is CancellationError {
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: [EntryCode].self, throwing: Error.self, bufferingPolicy: .bufferingNewest(1))
+        let loop = TickLoop(vault: vault, interval: interval, wallClock: wallClock, continuation: continuation)
+        continuation.onTermination = { _ in loop.stop() }
+        loop.start()
+        return stream
     }
 
     /// From `now` to the next whole `interval` since the epoch: in `(0, interval]`.
     static func secondsUntilNextTick(now: Date, interval: TimeInterval) -> TimeInterval {
         let elapsed = now.timeIntervalSince1970.truncatingRemainder(dividingBy: interval)
         return interval - (elapsed < 0 ? elapsed + interval : elapsed)
+    }
+}
+
+/// One stream's refreshes, on a serial queue of its own: call, yield, schedule the next one at
+/// the next wall-clock boundary. Stopping takes effect before the next call.
+private final class TickLoop: @unchecked Sendable {
+    private let vault: Vault
+    private let interval: TimeInterval
+    private let wallClock: @Sendable () -> Date
+    private let continuation: AsyncThrowingStream<[EntryCode], Error>.Continuation
+    private let queue = DispatchQueue(label: "dev.twostep.codes-ticker", qos: .userInitiated)
+    // Written by the stream's termination handler (any thread), read on `queue`.
+    private let lock = NSLock()
+    private var stopped = false
+
+    init(
+        vault: Vault, interval: TimeInterval, wallClock: @escaping @Sendable () -> Date,
+        continuation: AsyncThrowingStream<[EntryCode], Error>.Continuation
+    ) {
+        self.vault = vault
+        self.interval = interval
+        self.wallClock = wallClock
+        self.continuation = continuation
+    }
+
+    func start() {
+        queue.async { self.tick() }
+    }
+
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func tick() {
+        guard !isStopped else { return }
+        do {
+            continuation.yield(try vault.codesNow())
+        } catch {
+            continuation.finish(throwing: error)
+            return
+        }
+        let wait = CodesTicker.secondsUntilNextTick(now: wallClock(), interval: interval)
+        queue.asyncAfter(wallDeadline: .now() + wait) { self.tick() }
     }
 }

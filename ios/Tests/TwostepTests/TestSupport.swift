@@ -65,3 +65,75 @@ final class BuggyKeyStore: KeyStore, @unchecked Sendable {
     func wrapKey(key: Data) throws -> Data { throw KeyStoreBug() }
     func unwrapKey(wrapped: Data) throws -> Data { throw KeyStoreBug() }
 }
+
+/// A latch that, once open, stays open.
+final class Gate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var opened = false
+
+    var isOpen: Bool { condition.lock(); defer { condition.unlock() }; return opened }
+
+    func open() {
+        condition.lock()
+        opened = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() {
+        condition.lock()
+        while !opened { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// A count that threads can wait on.
+final class Counter: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value = 0
+
+    func increment() {
+        condition.lock()
+        value += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func awaitValue(atLeast target: Int) {
+        condition.lock()
+        while value < target { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// Another key store's unwrap, held back until `gate` opens, as a Keychain read can wait: a
+/// vault call that blocks its thread for as long as the test wants.
+final class WaitingKeyStore: KeyStore, @unchecked Sendable {
+    private let inner: KeyStore
+    private let gate: Gate
+    private let arrivals = NSCondition()
+    private var waiters = 0
+
+    init(_ inner: KeyStore, gate: Gate) {
+        self.inner = inner
+        self.gate = gate
+    }
+
+    /// Blocks the caller until `count` unwraps are waiting at the gate.
+    func awaitWaiters(atLeast count: Int) {
+        arrivals.lock()
+        while waiters < count { arrivals.wait() }
+        arrivals.unlock()
+    }
+
+    func wrapKey(key: Data) throws -> Data { try inner.wrapKey(key: key) }
+
+    func unwrapKey(wrapped: Data) throws -> Data {
+        arrivals.lock()
+        waiters += 1
+        arrivals.broadcast()
+        arrivals.unlock()
+        gate.wait()
+        return try inner.unwrapKey(wrapped: wrapped)
+    }
+}
