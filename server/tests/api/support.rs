@@ -118,6 +118,7 @@ impl Harness {
         config.clock = clock.clone();
         config.password_cost = PasswordCost::INSECURE_FOR_TESTS;
         config.dev_outbox = true;
+        config.dev_clock = true;
         adjust(&mut config);
         let server = Server::start(config).expect("the server starts");
         Self {
