@@ -38,7 +38,7 @@ pub fn list(app: &App, session: &Session) -> Result<Devices> {
     app.db.read(|tx| {
         let mut stmt = tx.prepare(
             "SELECT id, platform, app_version, created_at, last_seen_at, client_device_id FROM devices
-             WHERE login_id = ?1 ORDER BY created_at, id",
+             WHERE login_id = ?1 ORDER BY created_at, rowid",
         )?;
         let rows = stmt.query_map([&session.login_id], |r| {
             let registered_from: Option<String> = r.get(5)?;
