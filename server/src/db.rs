@@ -95,6 +95,15 @@ impl Db {
         Ok(out)
     }
 
+    /// Rewrites the file without free pages and empties the WAL, so nothing deleted (the
+    /// plain secrets of an older version) lingers in the database file or its WAL.
+    pub fn compact(&self) -> Result<(), Error> {
+        let conn = self.lock();
+        conn.execute_batch("VACUUM")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Runs `f` in a read transaction (a consistent snapshot).
     pub fn read<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, Error>) -> Result<T, Error> {
         let mut conn = self.lock();

@@ -28,7 +28,10 @@ pub fn holds_sealed(db: &Db) -> Result<bool> {
 }
 
 pub fn load_or_create(db: &Db, sealer: &Sealer, now: u64) -> Result<SigningKey> {
-    seal_legacy(db, sealer)?;
+    if seal_legacy(db, sealer)? {
+        // The plain copies were deleted; make sure no page of the file or the WAL keeps them.
+        db.compact()?;
+    }
     db.write(|tx| {
         let stored: Option<Vec<u8>> =
             tx.query_row("SELECT sealed_pkcs8 FROM server_key WHERE id = 1", [], |r| r.get(0)).optional()?;
@@ -47,13 +50,16 @@ pub fn load_or_create(db: &Db, sealer: &Sealer, now: u64) -> Result<SigningKey> 
 }
 
 /// Seals the plain signing key and seeds a version-1 database kept (moved aside by migration
-/// 2), then drops them. One transaction: all sealed or nothing changed.
-fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<()> {
+/// 2), then drops them. One transaction: all sealed or nothing changed. True when there was
+/// anything to do (once, after the upgrade).
+fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<bool> {
     db.write(|tx| {
+        let mut found = false;
         let exists = |name: &str| -> Result<bool> {
             Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)", [name], |r| r.get(0))?)
         };
         if exists("legacy_plain_server_key")? {
+            found = true;
             let old: Option<(Vec<u8>, i64)> = tx
                 .query_row("SELECT pkcs8, created_at FROM legacy_plain_server_key", [], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
@@ -67,6 +73,7 @@ fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<()> {
             tx.execute_batch("DROP TABLE legacy_plain_server_key")?;
         }
         if exists("legacy_plain_seeds")? {
+            found = true;
             let rows: Vec<(String, Vec<u8>)> = {
                 let mut stmt = tx.prepare("SELECT method_id, seed FROM legacy_plain_seeds")?;
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
@@ -80,6 +87,6 @@ fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<()> {
             }
             tx.execute_batch("DROP TABLE legacy_plain_seeds")?;
         }
-        Ok(())
+        Ok(found)
     })
 }

@@ -141,3 +141,46 @@ async fn expired_codes_and_attempts_are_purged() {
     assert_eq!(count("codes"), 0);
     assert_eq!(count("attempts"), 1, "only the new sign-in's attempt is left");
 }
+
+#[tokio::test]
+async fn a_version_1_database_has_its_plain_seed_and_key_sealed_at_the_next_start() {
+    use argon2::PasswordHasher;
+    use twostep_core::methods::{Method, PhoneNumber};
+
+    let seed = SecretBytes::from_slice(b"12345678901234567890");
+    let key = SigningKey::generate();
+    let h = Harness::start_with(|c| {
+        // What version 1 of the backend left: everything in clear.
+        let conn = rusqlite::Connection::open(&c.db_path).unwrap();
+        conn.execute_batch(include_str!("../../src/migrations/001_initial.sql")).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        let salt = argon2::password_hash::SaltString::encode_b64(b"sixteen byte salt").unwrap();
+        let hash = argon2::Argon2::default().hash_password(PASSWORD.as_bytes(), &salt).unwrap().to_string();
+        conn.execute(
+            "INSERT INTO logins (id, email, password_hash, created_at, two_step_enabled) VALUES ('l1', 'ada@example.com', ?1, 0, 1)",
+            [hash],
+        )
+        .unwrap();
+        let app = serde_json::to_string(&Method::AuthenticatorApp).unwrap();
+        let sms = serde_json::to_string(&Method::Sms { number: PhoneNumber::from_e164(SMS_E164).unwrap() }).unwrap();
+        conn.execute(
+            "INSERT INTO methods (id, login_id, status, role, method, seed, verified_at, created_at)
+             VALUES ('m1', 'l1', 'active', 'primary', ?1, ?2, 0, 0), ('m2', 'l1', 'active', 'backup', ?3, NULL, 0, 0)",
+            rusqlite::params![app, seed.expose(), sms],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO server_key (id, pkcs8, created_at) VALUES (1, ?1, 0)", [key.pkcs8().expose()])
+            .unwrap();
+    });
+    // The same signing key, now sealed; the seed sealed; the plain copies gone.
+    assert_eq!(h.server.server_public_key(), key.public_key_b64());
+    let bytes = database_bytes(&h);
+    assert!(!contains(&bytes, seed.expose()), "the plain seed is still in the file");
+    assert!(!contains(&bytes, key.pkcs8().expose()), "the plain signing key is still in the file");
+    // And the seed still works: the owner signs in with their authenticator app.
+    let c = h.code_required("ada@example.com", laptop(), None).await;
+    let code = totp(&seed, h.now());
+    h.post(&format!("/v1/signin/{}/verify", c.attempt_id), &VerifyCode { code, remember_device: false }, None)
+        .await
+        .ok::<SignedIn>();
+}
