@@ -101,7 +101,11 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        let Some((id, hash)) = row else { return Ok(None) };
+        let Some((id, hash)) = row else {
+            let subject = throttle::unknown_email_subject(&email);
+            throttle::reserve_password_try(tx, &subject, &throttle::PasswordKey::Network(network.clone()), now)?;
+            return Ok(None);
+        };
         let presented = trust::Presented {
             login_id: &id,
             device_id: &req.client.device_id,

@@ -121,6 +121,12 @@ impl PasswordKey {
     }
 }
 
+/// The throttle's subject for an email that is no login: tries at it are throttled exactly
+/// like a login's, so `throttled` does not tell which emails are logins.
+pub fn unknown_email_subject(email: &str) -> String {
+    format!("email:{}", crate::crypto::token_key(email))
+}
+
 /// A password try counted before the hash is checked; [`password_ok`] takes it back.
 #[derive(Debug)]
 pub struct Reserved {
@@ -128,19 +134,20 @@ pub struct Reserved {
     key: String,
 }
 
-/// "May I try" and "count this try" in one step, inside the caller's write transaction:
+/// "May I try" and "count this try" in one step, inside the caller's write transaction, for
+/// `subject` (a login id, or [`unknown_email_subject`] for an email that is no login):
 /// refuses with `throttled` while `key` must wait or the login's hourly cap is used up
 /// (trusted devices are outside the cap); otherwise records the try as a failure, so
 /// simultaneous tries each see the ones before them.
-pub fn reserve_password_try(tx: &Transaction<'_>, login_id: &str, key: &PasswordKey, now: u64) -> Result<Reserved> {
+pub fn reserve_password_try(tx: &Transaction<'_>, subject: &str, key: &PasswordKey, now: u64) -> Result<Reserved> {
     let stored = key.as_stored();
     tx.execute(
-        "DELETE FROM password_failures WHERE login_id = ?1 AND at <= ?2",
-        params![login_id, now.saturating_sub(86_400) as i64],
+        "DELETE FROM password_failures WHERE subject = ?1 AND at <= ?2",
+        params![subject, now.saturating_sub(86_400) as i64],
     )?;
     let (failures, last_at): (u32, Option<i64>) = tx.query_row(
-        "SELECT COUNT(*), MAX(at) FROM password_failures WHERE login_id = ?1 AND key = ?2 AND cleared = 0",
-        params![login_id, stored],
+        "SELECT COUNT(*), MAX(at) FROM password_failures WHERE subject = ?1 AND key = ?2 AND cleared = 0",
+        params![subject, stored],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if let Some(wait) = last_at.and_then(|last| wait_left(failures, last as u64, now)) {
@@ -149,8 +156,8 @@ pub fn reserve_password_try(tx: &Transaction<'_>, login_id: &str, key: &Password
     if !key.trusted() {
         let since = now.saturating_sub(3600) as i64;
         let (count, oldest): (u32, Option<i64>) = tx.query_row(
-            "SELECT COUNT(*), MIN(at) FROM password_failures WHERE login_id = ?1 AND trusted = 0 AND at > ?2",
-            params![login_id, since],
+            "SELECT COUNT(*), MIN(at) FROM password_failures WHERE subject = ?1 AND trusted = 0 AND at > ?2",
+            params![subject, since],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if count >= PASSWORD_HOURLY_CAP {
@@ -165,19 +172,19 @@ pub fn reserve_password_try(tx: &Transaction<'_>, login_id: &str, key: &Password
         }
     }
     tx.execute(
-        "INSERT INTO password_failures (login_id, key, trusted, at) VALUES (?1, ?2, ?3, ?4)",
-        params![login_id, stored, key.trusted(), now as i64],
+        "INSERT INTO password_failures (subject, key, trusted, at) VALUES (?1, ?2, ?3, ?4)",
+        params![subject, stored, key.trusted(), now as i64],
     )?;
     Ok(Reserved { row: tx.last_insert_rowid(), key: stored })
 }
 
 /// The password was right: the reserved try was no failure, and the key's run of failures
 /// ends (they still count towards the login's hourly cap).
-pub fn password_ok(tx: &Transaction<'_>, login_id: &str, reserved: &Reserved) -> Result<()> {
+pub fn password_ok(tx: &Transaction<'_>, subject: &str, reserved: &Reserved) -> Result<()> {
     tx.execute("DELETE FROM password_failures WHERE id = ?1", [reserved.row])?;
     tx.execute(
-        "UPDATE password_failures SET cleared = 1 WHERE login_id = ?1 AND key = ?2",
-        params![login_id, reserved.key],
+        "UPDATE password_failures SET cleared = 1 WHERE subject = ?1 AND key = ?2",
+        params![subject, reserved.key],
     )?;
     Ok(())
 }

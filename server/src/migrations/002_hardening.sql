@@ -2,19 +2,22 @@
 -- still do, made smaller.
 
 -- Wrong passwords, one row per try reserved before the hash is checked (a success deletes
--- its row). `key` is what the back-off is kept per: the network of the sign-in
--- ('net:203.0.113.0/24') or the trusted device presenting a live trust token
--- ('trust:<trust id>'). Rows with trusted = 0 also count towards the login's hourly cap.
+-- its row). `subject` is the login id, or 'email:<SHA-256 hex>' for an email that is no login
+-- (throttled alike, so the throttle does not tell which emails are logins). `key` is what the
+-- back-off is kept per: the network of the sign-in ('net:203.0.113.0/24') or the trusted
+-- device presenting a live trust token ('trust:<trust id>'). Rows with trusted = 0 also count
+-- towards the subject's hourly cap.
 CREATE TABLE password_failures (
     id       INTEGER PRIMARY KEY,
-    login_id TEXT    NOT NULL REFERENCES logins (id) ON DELETE CASCADE,
+    subject  TEXT    NOT NULL,
     key      TEXT    NOT NULL,
     trusted  INTEGER NOT NULL DEFAULT 0,
     at       INTEGER NOT NULL,
     cleared  INTEGER NOT NULL DEFAULT 0
 ) STRICT;
-CREATE INDEX password_failures_by_key ON password_failures (login_id, key, at);
-CREATE INDEX password_failures_by_login ON password_failures (login_id, at);
+CREATE INDEX password_failures_by_key ON password_failures (subject, key, at);
+CREATE INDEX password_failures_by_subject ON password_failures (subject, at);
+CREATE INDEX password_failures_by_time ON password_failures (at);
 ALTER TABLE logins DROP COLUMN password_failures;
 ALTER TABLE logins DROP COLUMN password_failed_at;
 

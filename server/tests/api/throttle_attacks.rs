@@ -149,3 +149,19 @@ async fn attack_a_stranger_on_many_networks_hits_the_hourly_cap_but_the_trusted_
         other => panic!("the trusted device should sign in, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn attack_the_throttle_does_not_tell_which_emails_are_logins() {
+    let h = Harness::start();
+    h.create_login("ada@example.com").await;
+    let mut answers = Vec::new();
+    for email in ["ada@example.com", "nobody@example.com"] {
+        for _ in 0..5 {
+            h.post("/v1/signin", &wrong(email), None).await.refused(ErrorCode::WrongPassword);
+        }
+        let res = h.post("/v1/signin", &wrong(email), None).await;
+        answers.push((res.status, res.body));
+    }
+    assert_eq!(answers[0], answers[1], "a login and an unknown email are throttled alike");
+    assert_eq!(answers[0].0, 429);
+}
