@@ -8,8 +8,10 @@
 //! A chosen pair is stored as *pending*: an authenticator app gets a fresh 160-bit seed
 //! (returned once, inside the otpauth URI), an SMS or voice method gets a code at once. Each
 //! method counts only after its code is verified; when both are, the pair becomes *active*
-//! and 2SV is on. A change keeps the old pair active until the new one is fully verified, so
-//! a half-finished change never locks anyone out.
+//! and 2SV is on: the session that verified the last code becomes full, and the login's other
+//! enrollment sessions (password only) are revoked ([`sessions::complete_enrollment`]). A
+//! change keeps the old pair active until the new one is fully verified, so a half-finished
+//! change never locks anyone out; verifying a change's pair needs a full session.
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::{
