@@ -81,22 +81,22 @@ pub fn create(
 /// The live session of `token`, or `unauthorized`.
 pub fn authenticate(tx: &Transaction<'_>, token: &str, now: u64) -> Result<Session> {
     let hash = crypto::hash_token(token);
-    let row: Option<(String, String, i64, Option<i64>, Option<String>)> = tx
-        .query_row(
-            "SELECT login_id, scope, expires_at, revoked_at, device_id FROM sessions WHERE token_hash = ?1",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()?;
-    match row {
-        Some((login_id, scope, expires_at, None, device_id)) if now < expires_at as u64 => Ok(Session {
-            token_hash: hash,
-            login_id,
-            scope: if scope == "full" { Scope::Full } else { Scope::Enrollment },
-            device_id,
-        }),
-        _ => Err(Error::unauthorized()),
-    }
+    tx.query_row(
+        "SELECT login_id, scope, device_id FROM sessions
+             WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
+        params![hash, now as i64],
+        |r| {
+            let scope: String = r.get(1)?;
+            Ok(Session {
+                token_hash: hash.clone(),
+                login_id: r.get(0)?,
+                scope: if scope == "full" { Scope::Full } else { Scope::Enrollment },
+                device_id: r.get(2)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(Error::unauthorized)
 }
 
 pub fn revoke(tx: &Transaction<'_>, token_hash: &[u8], now: u64) -> Result<()> {
