@@ -25,26 +25,24 @@ pub struct ServeArgs {
     /// The server's SQLite database; created and migrated when needed, never deleted
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
-    /// Keep the SMS and voice codes sent and serve them at GET /v1/dev/outbox: for tests and
-    /// demos only, never on a real deployment (part of --dev)
-    #[arg(long)]
-    pub dev_outbox: bool,
-    /// Dev mode: --dev-outbox, and POST /v1/dev/clock to move the server's clock forward so
-    /// expiry can be tested; for tests only, never on a real deployment
-    #[arg(long)]
+    /// Dev mode, for tests and demos only, never on a real deployment: keeps the SMS and
+    /// voice codes sent and serves them at GET /v1/dev/outbox, and serves POST /v1/dev/clock
+    /// to move the server's clock forward so expiry can be tested (--dev-outbox, the older
+    /// name, is the same)
+    #[arg(long, alias = "dev-outbox")]
     pub dev: bool,
 }
 
 pub fn run(args: &ServeArgs) -> Result<(), CliError> {
     let mut config = ServerConfig::new(args.addr, &args.db);
-    config.dev_outbox = args.dev_outbox || args.dev;
+    config.dev_outbox = args.dev;
     config.dev_clock = args.dev;
     let server = Server::start(config).map_err(|e| CliError::Failed(e.to_string()))?;
-    if args.dev_outbox || args.dev {
-        eprintln!("twostep serve: the dev outbox is on: GET /v1/dev/outbox shows every code sent");
-    }
     if args.dev {
-        eprintln!("twostep serve: the dev clock is on: POST /v1/dev/clock moves the server's clock forward");
+        eprintln!(
+            "twostep serve: dev mode: GET /v1/dev/outbox shows every code sent, \
+             POST /v1/dev/clock moves the server's clock forward"
+        );
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "listening on {}", server.url()).and_then(|()| out.flush()).map_err(|_| CliError::OutputClosed)?;

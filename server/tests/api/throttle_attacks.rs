@@ -165,3 +165,19 @@ async fn attack_the_throttle_does_not_tell_which_emails_are_logins() {
     assert_eq!(answers[0], answers[1], "a login and an unknown email are throttled alike");
     assert_eq!(answers[0].0, 429);
 }
+
+#[tokio::test]
+async fn attack_a_stranger_on_the_owners_own_network_does_not_hold_back_the_trusted_device() {
+    let h = Harness::start();
+    let account = h.enrolled("ada@example.com").await;
+    let token = h.sign_in_with_code(&account, laptop(), true).await.trust_token.expect("a trust token");
+    // The stranger fails from the very network the owner is on (a shared office, a café).
+    for _ in 0..5 {
+        h.post("/v1/signin", &wrong("ada@example.com"), None).await.refused(ErrorCode::WrongPassword);
+    }
+    h.sign_in_as("ada@example.com", client_info("laptop-9", "128.0"), None).await.refused(ErrorCode::Throttled);
+    match h.sign_in_as("ada@example.com", laptop(), Some(&token)).await.ok() {
+        SignInResponse::SignedIn(_) => {}
+        other => panic!("the trusted device should sign in, got {other:?}"),
+    }
+}
