@@ -181,3 +181,27 @@ async fn attack_a_stranger_on_the_owners_own_network_does_not_hold_back_the_trus
         other => panic!("the trusted device should sign in, got {other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn attack_a_flood_of_new_logins_is_answered_busy_too() {
+    let h = Harness::start_with(|c| {
+        c.password_cost = PasswordCost::OWASP;
+        c.hashing = HashingLimit { running: 1, waiting: 1 };
+    });
+    let url = format!("{}/v1/logins", h.server.url());
+    let requests = (0..32)
+        .map(|i| {
+            let req = h
+                .http
+                .post(url.clone())
+                .json(&CreateLogin { email: format!("seller{i}@example.com"), password: PASSWORD.into() });
+            async move {
+                let res = req.send().await.expect("the server answers");
+                (res.status().as_u16(), res.headers().get("retry-after").is_some())
+            }
+        })
+        .collect();
+    let answers = join_all(requests).await;
+    assert!(answers.iter().any(|&(status, retry)| status == 503 && retry), "{answers:?}");
+    assert!(answers.iter().all(|&(status, _)| status == 200 || status == 503), "{answers:?}");
+}
