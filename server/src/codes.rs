@@ -14,7 +14,7 @@
 //! code replaces the unused ones of the same method and purpose (only the newest is valid);
 //! a method gets at most [`MAX_SENDS_PER_PURPOSE`] codes for one purpose per
 //! [`SEND_WINDOW_SECS`], and a login at most [`MAX_SENDS_PER_LOGIN_HOUR`] per hour in all
-//! (`rate_limited` with `retry_after`). Wrong codes count in [`crate::throttle`].
+//! (`rate_limited` with `retry_after`). Wrong codes count in the throttle (`throttle`).
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::Method;

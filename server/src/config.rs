@@ -80,7 +80,7 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// The SQLite file; created and migrated when needed, never deleted.
     pub db_path: PathBuf,
-    /// The key file that seals TOTP seeds and the signing key ([`crate::seal`]); created
+    /// The key file that seals TOTP seeds and the signing key (module `seal`); created
     /// (0600) on the first start. Defaults to the database path with `.key` appended.
     pub key_path: PathBuf,
     /// Keep SMS/voice codes in the outbox table and serve them at `GET /v1/dev/outbox`: for
