@@ -13,8 +13,9 @@
 //! Sending is limited, so codes can neither flood a phone nor pile up to be guessed: a new
 //! code replaces the unused ones of the same method and purpose (only the newest is valid);
 //! a method gets at most [`MAX_SENDS_PER_PURPOSE`] codes for one purpose per
-//! [`SEND_WINDOW_SECS`], and a login at most [`MAX_SENDS_PER_LOGIN_HOUR`] per hour in all
-//! (`rate_limited` with `retry_after`). Wrong codes count in the throttle (`throttle`).
+//! [`SEND_WINDOW_SECS`], and a login at most [`MAX_SENDS_PER_LOGIN_HOUR`] per hour in all,
+//! even if it keeps choosing new methods (`rate_limited` with `retry_after`). A limit per
+//! phone number across logins is left to the SMS gateway, which sees every sender. Wrong codes count in the throttle (`throttle`).
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::Method;
@@ -127,9 +128,11 @@ pub fn send(
             "Too many codes were sent to this phone lately. Use the last one, or wait.",
         ));
     }
+    // The hourly counts read the outbox, which keeps every message sent whatever happens to
+    // the methods: choosing new methods again and again does not reset them.
     let hour_start = now.saturating_sub(3600) as i64;
     let (hourly, oldest): (u32, Option<i64>) = tx.query_row(
-        "SELECT COUNT(*), MIN(created_at) FROM codes WHERE login_id = ?1 AND created_at > ?2",
+        "SELECT COUNT(*), MIN(sent_at) FROM outbox WHERE login_id = ?1 AND sent_at > ?2",
         params![login_id, hour_start],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;

@@ -183,7 +183,7 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
 
 /// Deletes what has expired for good: codes (an hour after expiry, kept that long for the
 /// send limits), sign-in attempts and their pushes (a day after), sessions (a day after),
-/// password failures (a day old), trust tokens (90 days after expiry; until then a presented
+/// password failures and outbox rows (a day old), trust tokens (90 days after expiry; until then a presented
 /// one is still reported as `expired`) and seen ids.
 pub fn purge(tx: &rusqlite::Transaction<'_>, now: u64) -> Result<()> {
     let hour = now.saturating_sub(3600) as i64;
@@ -195,6 +195,7 @@ pub fn purge(tx: &rusqlite::Transaction<'_>, now: u64) -> Result<()> {
     tx.execute("DELETE FROM code_failures WHERE at < ?1", [day])?;
     tx.execute("DELETE FROM trust_tokens WHERE expires_at < ?1", [now.saturating_sub(90 * 86_400) as i64])?;
     tx.execute("DELETE FROM seen_ids WHERE expires_at < ?1", [hour])?;
+    tx.execute("DELETE FROM outbox WHERE sent_at < ?1", [day])?;
     Ok(())
 }
 

@@ -50,6 +50,9 @@ INSERT INTO outbox_v2 (id, login_id, recipient, channel, sent_at)
 DROP TABLE outbox;
 ALTER TABLE outbox_v2 RENAME TO outbox;
 CREATE INDEX outbox_by_login ON outbox (login_id, id);
+-- The hourly send limit counts a login's messages; the purge goes by age.
+CREATE INDEX outbox_by_login_time ON outbox (login_id, sent_at);
+CREATE INDEX outbox_by_time ON outbox (sent_at);
 
 -- TOTP seeds and the server's signing key are sealed (AES-256-GCM) under a key kept outside
 -- this file. Plain values of earlier versions wait here until the server seals them at its

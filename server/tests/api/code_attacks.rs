@@ -76,3 +76,41 @@ async fn attack_starting_new_sign_ins_does_not_buy_more_sms() {
     assert_eq!(sent, 20, "twenty codes an hour per login, enrollment's included");
     assert!(e.retry_after.is_some_and(|s| s > 0 && s <= 3600), "{e:?}");
 }
+
+/// Chooses methods again and again with the victim's number as the SMS backup; returns how
+/// many codes went out before `rate_limited`, and the refusal.
+async fn re_enroll_until_refused(
+    h: &Harness,
+    session: &str,
+    number: &str,
+) -> (usize, twostep_core::protocol::ApiError) {
+    use twostep_core::methods::{MethodChoice, PhoneChoice};
+    let choice =
+        Enroll { primary: MethodChoice::AuthenticatorApp, backup: MethodChoice::Sms(PhoneChoice::mobile(number)) };
+    for sent in 0..100 {
+        let res = h.post("/v1/enrollment", &choice, Some(session)).await;
+        if res.status == 429 {
+            return (sent, res.refused(ErrorCode::RateLimited));
+        }
+        res.ok::<EnrollmentStarted>();
+    }
+    panic!("a hundred codes went out to one number");
+}
+
+async fn enrollment_session(h: &Harness, email: &str) -> String {
+    h.create_login(email).await;
+    match h.sign_in_as(email, laptop(), None).await.ok() {
+        SignInResponse::EnrollmentRequired { session, .. } => session,
+        other => panic!("expected enrollment_required, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn attack_choosing_new_methods_again_and_again_does_not_buy_more_sms() {
+    let h = Harness::start();
+    let session = enrollment_session(&h, "mallory@example.com").await;
+    // Each choice is a new pending method; the login's hourly limit still holds.
+    let (sent, e) = re_enroll_until_refused(&h, &session, "+1 206 555 0142").await;
+    assert_eq!(sent, 20);
+    assert!(e.retry_after.is_some_and(|s| s > 0 && s <= 3600), "{e:?}");
+}
