@@ -75,7 +75,10 @@ async fn attack_a_copy_of_the_database_holds_no_code_seed_or_attempt_id_in_clear
     for code in &codes {
         let text = format!("verification code is {code}");
         assert!(!contains(&bytes, text.as_bytes()), "an SMS text is in the file");
-        assert!(!contains(&bytes, code.as_bytes()), "an SMS code is in the file");
+        // (Six digits that happen to be part of the phone number, also in the file, prove nothing.)
+        if !SMS_E164.contains(code.as_str()) {
+            assert!(!contains(&bytes, code.as_bytes()), "an SMS code is in the file");
+        }
     }
     assert!(!contains(&bytes, seed.expose()), "the TOTP seed is in the file");
     assert!(!contains(&bytes, attempt_id.as_bytes()), "the attempt id is in the file");
