@@ -19,6 +19,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use twostep_core::methods::Method;
 use twostep_core::protocol::endpoints::{AttemptStatus, CodeSent, SendCode, SignedIn, VerifyCode};
 use twostep_core::protocol::{ClientInfo, ClientKind, ErrorCode};
+use zeroize::Zeroizing;
 
 use crate::app::App;
 use crate::codes;
@@ -26,7 +27,6 @@ use crate::error::{Error, Result};
 use crate::method_store::{self, Status};
 use crate::sessions::{self, Scope};
 use crate::{crypto, throttle, trust};
-use zeroize::Zeroizing;
 
 /// Codes one attempt may send: enough for a resend and "Didn't receive the code?", few
 /// enough that an attempt cannot be used to flood a phone.

@@ -37,8 +37,8 @@ use twostep_core::protocol::endpoints::{
 };
 use twostep_core::protocol::signed::{self, PROTOCOL_VERSION};
 use twostep_core::protocol::{
-    Answer, Challenge, ChallengeContext, Decision, DeviceProof, ErrorCode, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN,
-    SignatureError, SignedEnvelope,
+    Answer, ApiError, Challenge, ChallengeContext, Decision, DeviceProof, ErrorCode, MATCH_NUMBER_MAX,
+    MATCH_NUMBER_MIN, SignatureError, SignedEnvelope,
 };
 
 use crate::app::App;
@@ -110,9 +110,9 @@ fn first_use(tx: &Transaction<'_>, kind: &str, value: &str, expires_at: u64, now
 
 fn check_version(v: u32, what: &str) -> Result<()> {
     if v != PROTOCOL_VERSION {
-        return Err(Error::Api(twostep_core::protocol::ApiError {
+        return Err(Error::Api(ApiError {
             field: Some("v".into()),
-            ..twostep_core::protocol::ApiError::new(
+            ..ApiError::new(
                 ErrorCode::UnsupportedVersion,
                 format!(
                     "This {what} is protocol version {v}; this server speaks version {PROTOCOL_VERSION}. Update the app."
