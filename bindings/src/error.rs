@@ -284,9 +284,12 @@ impl From<ApiError> for TwostepError {
             ErrorCode::WrongNumber => TwostepError::WrongNumber,
             ErrorCode::UnknownDevice => TwostepError::UnknownDevice,
             ErrorCode::BadSignature => TwostepError::BadSignature,
-            ErrorCode::AlreadyExists | ErrorCode::WrongState | ErrorCode::Internal => {
-                TwostepError::Server { code: wire_code(e.code), reason: e.message }
-            }
+            ErrorCode::AlreadyExists
+            | ErrorCode::WrongState
+            | ErrorCode::Internal
+            | ErrorCode::Busy
+            | ErrorCode::TooManyDevices
+            | ErrorCode::UnsupportedVersion => TwostepError::Server { code: wire_code(e.code), reason: e.message },
         }
     }
 }

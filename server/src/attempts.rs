@@ -6,7 +6,9 @@
 //! `GET /v1/signin/{attempt}` (the state a push approval moves: pending, signed in, denied,
 //! expired).
 //!
-//! An attempt id is 256 random bits: whoever holds it is the one who typed the password.
+//! An attempt id is 256 random bits: whoever holds it is the one who typed the password. It
+//! is a bearer secret, so the database keeps only its SHA-256 (hex), which is the attempt's
+//! `key` everywhere inside (codes' purpose, the throttle's scope, pushes).
 //! An attempt lives 10 minutes and ends once: the first success completes it, and a push
 //! answered "deny" or with a wrong number fails it. An expired attempt answers
 //! `challenge_expired` (410): the 2SV challenge is over, sign in again.
@@ -17,6 +19,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use twostep_core::methods::Method;
 use twostep_core::protocol::endpoints::{AttemptStatus, CodeSent, SendCode, SignedIn, VerifyCode};
 use twostep_core::protocol::{ClientInfo, ClientKind, ErrorCode};
+use zeroize::Zeroizing;
 
 use crate::app::App;
 use crate::codes;
@@ -39,6 +42,7 @@ pub enum State {
 
 #[derive(Clone, Debug)]
 pub struct Attempt {
+    /// The SHA-256 (hex) of the id handed out: what the database keeps.
     pub id: String,
     pub login_id: String,
     pub created_at: u64,
@@ -46,6 +50,7 @@ pub struct Attempt {
     pub device_id: String,
     pub app_version: String,
     pub user_agent: String,
+    pub client_kind: String,
     pub peer_ip: String,
     pub state: State,
     pub remember_device: bool,
@@ -68,6 +73,7 @@ fn expired() -> Error {
     Error::api(ErrorCode::ChallengeExpired, "This sign-in attempt expired. Sign in again.")
 }
 
+/// Creates an attempt; returns it and the id to hand out (kept only as its hash).
 pub fn create(
     tx: &Transaction<'_>,
     login_id: &str,
@@ -75,23 +81,25 @@ pub fn create(
     peer: IpAddr,
     now: u64,
     ttl: u64,
-) -> Result<Attempt> {
+) -> Result<(Attempt, Zeroizing<String>)> {
+    let handed_out = crypto::new_token();
+    let kind = match client.kind {
+        ClientKind::App => "app",
+        ClientKind::Browser => "browser",
+    };
     let attempt = Attempt {
-        id: crypto::new_token().to_string(),
+        id: crypto::token_key(&handed_out),
         login_id: login_id.to_owned(),
         created_at: now,
         expires_at: now.saturating_add(ttl),
         device_id: client.device_id.clone(),
         app_version: client.app_version.clone(),
         user_agent: client.user_agent.clone(),
+        client_kind: kind.to_owned(),
         peer_ip: peer.to_string(),
         state: State::Pending,
         remember_device: false,
         codes_sent: 0,
-    };
-    let kind = match client.kind {
-        ClientKind::App => "app",
-        ClientKind::Browser => "browser",
     };
     tx.execute(
         "INSERT INTO attempts (id, login_id, created_at, expires_at, device_id, client_kind, app_version, user_agent,
@@ -109,15 +117,21 @@ pub fn create(
             attempt.peer_ip
         ],
     )?;
-    Ok(attempt)
+    Ok((attempt, handed_out))
 }
 
-pub fn load(tx: &Transaction<'_>, id: &str) -> Result<Attempt> {
+/// The attempt of an id as handed out (and sent back in a path).
+pub fn load(tx: &Transaction<'_>, handed_out: &str) -> Result<Attempt> {
+    load_by_key(tx, &crypto::token_key(handed_out))
+}
+
+/// The attempt of a stored key (as pushes refer to it).
+pub fn load_by_key(tx: &Transaction<'_>, key: &str) -> Result<Attempt> {
     tx.query_row(
         "SELECT id, login_id, created_at, expires_at, device_id, app_version, user_agent, peer_ip, state,
-                remember_device, codes_sent
+                remember_device, codes_sent, client_kind
          FROM attempts WHERE id = ?1",
-        [id],
+        [key],
         |r| {
             let state: String = r.get(8)?;
             Ok(Attempt {
@@ -137,6 +151,7 @@ pub fn load(tx: &Transaction<'_>, id: &str) -> Result<Attempt> {
                 },
                 remember_device: r.get(9)?,
                 codes_sent: r.get(10)?,
+                client_kind: r.get(11)?,
             })
         },
     )
@@ -164,7 +179,7 @@ pub fn send_code(app: &App, attempt_id: &str, req: SendCode) -> Result<CodeSent>
         let now = app.now();
         let attempt = load(tx, attempt_id)?;
         attempt.require_open(now)?;
-        let pair = method_store::load(tx, &attempt.login_id, Status::Active)?
+        let pair = method_store::load(tx, &app.sealer, &attempt.login_id, Status::Active)?
             .ok_or_else(|| Error::Internal("an attempt's login has no active methods".into()))?;
         let target = pair.get(req.to);
         let mut messages = Vec::new();
@@ -175,8 +190,7 @@ pub fn send_code(app: &App, attempt_id: &str, req: SendCode) -> Result<CodeSent>
                     "Too many codes were sent for this sign-in. Use one of them, or sign in again later.",
                 ));
             }
-            let ttl = app.config.lifetimes.code;
-            messages.push(codes::send(tx, &attempt.login_id, &target.id, &target.method, &attempt.id, now, ttl)?);
+            messages.push(codes::send(app, tx, &attempt.login_id, &target.id, &target.method, &attempt.id, now)?);
             tx.execute("UPDATE attempts SET codes_sent = codes_sent + 1 WHERE id = ?1", [&attempt.id])?;
         }
         Ok((CodeSent { to: req.to, method: target.summary() }, messages))
@@ -193,7 +207,7 @@ pub fn verify_code(app: &App, attempt_id: &str, req: VerifyCode, peer: IpAddr) -
         let attempt = load(tx, attempt_id)?;
         attempt.require_open(now)?;
         throttle::check_codes(tx, &attempt.login_id, &attempt.id, now)?;
-        let pair = method_store::load(tx, &attempt.login_id, Status::Active)?
+        let pair = method_store::load(tx, &app.sealer, &attempt.login_id, Status::Active)?
             .ok_or_else(|| Error::Internal("an attempt's login has no active methods".into()))?;
         let outcome = codes::check_pair(tx, &pair, &attempt.id, &code, now)?;
         if let Some(refusal) = outcome.refusal() {
@@ -239,7 +253,7 @@ fn complete(
 ) -> Result<SignedIn> {
     set_state(tx, &attempt.id, State::Completed, remember_device)?;
     let lifetimes = app.config.lifetimes;
-    let session = sessions::create(tx, &attempt.login_id, Scope::Full, now, lifetimes.session)?;
+    let session = sessions::create(tx, &attempt.login_id, Scope::Full, &attempt.device_id, now, lifetimes.session)?;
     let (trust_token, trust_expires_at) = if remember_device {
         let network = trust::network_of(peer);
         let presented = trust::Presented {
@@ -248,7 +262,8 @@ fn complete(
             app_version: &attempt.app_version,
             network: &network,
         };
-        let (token, expires_at) = trust::issue(tx, &presented, now, lifetimes.trust)?;
+        let described = trust::Described { kind: &attempt.client_kind, user_agent: &attempt.user_agent };
+        let (token, expires_at) = trust::issue(tx, &presented, described, now, lifetimes.trust)?;
         (Some(token.to_string()), Some(expires_at))
     } else {
         (None, None)

@@ -9,6 +9,13 @@
 //! SMS/voice codes: 6 random digits, single use, 10 minutes, stored as SHA-256 and bound to
 //! the method and purpose (a sign-in attempt, enrollment or a change) they were sent for.
 //! Every comparison is constant time.
+//!
+//! Sending is limited, so codes can neither flood a phone nor pile up to be guessed: a new
+//! code replaces the unused ones of the same method and purpose (only the newest is valid);
+//! a method gets at most [`MAX_SENDS_PER_PURPOSE`] codes for one purpose per
+//! [`SEND_WINDOW_SECS`], and a login at most [`MAX_SENDS_PER_LOGIN_HOUR`] per hour in all,
+//! even if it keeps choosing new methods (`rate_limited` with `retry_after`). A limit per
+//! phone number across logins is left to the SMS gateway, which sees every sender. Wrong codes count in the throttle (`throttle`).
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::Method;
@@ -16,12 +23,19 @@ use twostep_core::otp::{Algorithm, Generator, Params};
 use twostep_core::protocol::endpoints::OutboxMessage;
 use twostep_core::secret::{SecretBytes, ct_eq};
 
+use crate::app::App;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::method_store::{self, StoredMethod, StoredPair};
 use crate::outbox;
 
 pub const TOTP_PERIOD: u32 = 30;
+/// Codes one method may be sent for one purpose (an attempt, enrollment, a change's proof)
+/// per [`SEND_WINDOW_SECS`].
+pub const MAX_SENDS_PER_PURPOSE: u32 = 5;
+pub const SEND_WINDOW_SECS: u64 = 10 * 60;
+/// Codes one login may be sent per hour, across methods and purposes.
+pub const MAX_SENDS_PER_LOGIN_HOUR: u32 = 20;
 pub const CODE_DIGITS: u8 = 6;
 
 /// The parameters of every authenticator seed this backend issues.
@@ -89,24 +103,65 @@ pub enum SentCheck {
     Wrong,
 }
 
-/// Creates a code for `method` (SMS or voice) and `purpose`, and records its message in the
-/// outbox. The caller delivers the returned message once `tx` has committed.
+/// Creates a code for `method` (SMS or voice) and `purpose`, replacing the unused ones sent
+/// for the same, and records its message in the outbox; `rate_limited` past the send limits.
+/// The caller delivers the returned message once `tx` has committed.
 pub fn send(
+    app: &App,
     tx: &Transaction<'_>,
     login_id: &str,
     method_id: &str,
     method: &Method,
     purpose: &str,
     now: u64,
-    ttl: u64,
 ) -> Result<OutboxMessage> {
+    let window_start = now.saturating_sub(SEND_WINDOW_SECS) as i64;
+    let (recent, oldest): (u32, Option<i64>) = tx.query_row(
+        "SELECT COUNT(*), MIN(created_at) FROM codes WHERE method_id = ?1 AND purpose = ?2 AND created_at > ?3",
+        params![method_id, purpose, window_start],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if recent >= MAX_SENDS_PER_PURPOSE {
+        let wait = (oldest.unwrap_or(window_start) as u64 + SEND_WINDOW_SECS).saturating_sub(now);
+        return Err(Error::rate_limited(
+            wait,
+            "Too many codes were sent to this phone lately. Use the last one, or wait.",
+        ));
+    }
+    // The hourly counts read the outbox, which keeps every message sent whatever happens to
+    // the methods: choosing new methods again and again does not reset them.
+    let hour_start = now.saturating_sub(3600) as i64;
+    let (hourly, oldest): (u32, Option<i64>) = tx.query_row(
+        "SELECT COUNT(*), MIN(sent_at) FROM outbox WHERE login_id = ?1 AND sent_at > ?2",
+        params![login_id, hour_start],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if hourly >= MAX_SENDS_PER_LOGIN_HOUR {
+        let wait = (oldest.unwrap_or(hour_start) as u64 + 3600).saturating_sub(now);
+        return Err(Error::rate_limited(
+            wait,
+            "Too many codes were sent for this login in the last hour. Wait, or use an authenticator app.",
+        ));
+    }
+    // Rows are kept an hour past their expiry for the counts above, then go.
+    tx.execute(
+        "DELETE FROM codes WHERE login_id = ?1 AND expires_at < ?2 AND created_at <= ?2",
+        params![login_id, hour_start],
+    )?;
+    // Only the newest code counts: an older one typed later reads as expired.
+    tx.execute(
+        "UPDATE codes SET expires_at = ?3
+         WHERE method_id = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3",
+        params![method_id, purpose, now as i64],
+    )?;
     let code = crypto::new_code();
+    let ttl = app.config.lifetimes.code;
     tx.execute(
         "INSERT INTO codes (login_id, method_id, purpose, code_hash, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![login_id, method_id, purpose, crypto::hash_token(&code), now as i64, now.saturating_add(ttl) as i64],
     )?;
-    outbox::record(tx, login_id, method, &code, now)
+    outbox::record(tx, login_id, method, &code, now, app.config.dev_outbox)
 }
 
 /// Checks `code` against the codes sent to `method_id` for `purpose`; a valid one is used up.
@@ -164,7 +219,10 @@ impl Outcome {
             Outcome::Reused => {
                 Some(Error::api(ErrorCode::CodeReused, "That code was already used. Wait for the next one."))
             }
-            Outcome::Expired => Some(Error::api(ErrorCode::WrongCode, "That code expired. Ask for a new one.")),
+            Outcome::Expired => Some(Error::api(
+                ErrorCode::WrongCode,
+                "That code expired or a newer one replaced it. Use the newest code, or ask for a new one.",
+            )),
             Outcome::Wrong => Some(Error::api(ErrorCode::WrongCode, "That code is not right. Check it and try again.")),
         }
     }

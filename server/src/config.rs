@@ -56,6 +56,23 @@ impl Default for Lifetimes {
     }
 }
 
+/// How many password hashes (Argon2id, 19 MiB each at the OWASP cost) may run at once, and
+/// how many more requests may wait for a turn. Past both, a request is answered `503 busy`
+/// with `Retry-After` at once, so a flood of sign-ins cannot exhaust memory or queue forever.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashingLimit {
+    pub running: usize,
+    pub waiting: usize,
+}
+
+impl Default for HashingLimit {
+    /// One hash per core, and four waiting per core.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self { running: cores, waiting: 4 * cores }
+    }
+}
+
 /// Everything [`crate::Server::start`] needs.
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -63,25 +80,38 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// The SQLite file; created and migrated when needed, never deleted.
     pub db_path: PathBuf,
-    /// Serve `GET /v1/dev/outbox` (SMS/voice codes in clear): for tests and the demo only.
+    /// The key file that seals TOTP seeds and the signing key (module `seal`); created
+    /// (0600) on the first start. Defaults to the database path with `.key` appended.
+    pub key_path: PathBuf,
+    /// Keep SMS/voice codes in the outbox table and serve them at `GET /v1/dev/outbox`: for
+    /// tests and the demo only. Without it the outbox keeps only "a code was sent to …".
     pub dev_outbox: bool,
+    /// Serve `POST /v1/dev/clock`, which moves the server's clock forward: for tests only.
+    pub dev_clock: bool,
     /// Every "now" of the server, including the `Date` header.
     pub clock: Arc<dyn Clock>,
     pub password_cost: PasswordCost,
+    pub hashing: HashingLimit,
     pub lifetimes: Lifetimes,
     /// Delivers SMS/voice messages after they are recorded in the outbox table.
     pub sender: Arc<dyn CodeSender>,
 }
 
 impl ServerConfig {
-    /// Production defaults: system clock, OWASP password cost, no dev outbox, log sender.
+    /// Production defaults: system clock, OWASP password cost, no dev mode, log sender.
     pub fn new(addr: SocketAddr, db_path: impl Into<PathBuf>) -> Self {
+        let db_path: PathBuf = db_path.into();
+        let mut key_path = db_path.clone().into_os_string();
+        key_path.push(".key");
         Self {
             addr,
-            db_path: db_path.into(),
+            db_path,
+            key_path: key_path.into(),
             dev_outbox: false,
+            dev_clock: false,
             clock: Arc::new(SystemClock),
             password_cost: PasswordCost::OWASP,
+            hashing: HashingLimit::default(),
             lifetimes: Lifetimes::default(),
             sender: Arc::new(LogSender),
         }
@@ -93,7 +123,10 @@ impl std::fmt::Debug for ServerConfig {
         f.debug_struct("ServerConfig")
             .field("addr", &self.addr)
             .field("db_path", &self.db_path)
+            .field("key_path", &self.key_path)
             .field("dev_outbox", &self.dev_outbox)
+            .field("dev_clock", &self.dev_clock)
+            .field("hashing", &self.hashing)
             .field("now", &self.clock.now_unix_seconds())
             .field("password_cost", &self.password_cost)
             .field("lifetimes", &self.lifetimes)

@@ -1,9 +1,10 @@
 //! Randomness and hashing for the backend: ids, bearer tokens, one-time codes, the number of
 //! number matching. All from the operating system's random source through ring.
 //!
-//! Tokens (sessions, trust) are 256 random bits handed out once and stored only as their
-//! SHA-256: a copy of the database signs nobody in. Hashing without a salt is right for
-//! them, unlike passwords: they are uniformly random and long.
+//! Tokens (sessions, trust, attempt ids) are 256 random bits handed out once and stored only
+//! as their SHA-256 (attempt ids as its hex, [`token_key`]): a copy of the database signs
+//! nobody in. Hashing without a salt is right for them, unlike passwords: they are uniformly
+//! random and long.
 
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use ring::digest::{SHA256, digest};
@@ -32,6 +33,12 @@ pub fn new_token() -> Zeroizing<String> {
 /// What the database keeps of a token.
 pub fn hash_token(token: &str) -> Vec<u8> {
     digest(&SHA256, token.as_bytes()).as_ref().to_vec()
+}
+
+/// What the database keeps of an attempt id (a bearer secret that is also a row's key):
+/// its SHA-256 as hex.
+pub fn token_key(token: &str) -> String {
+    HEXLOWER.encode(&hash_token(token))
 }
 
 /// A uniformly random integer in `0..n` (rejection sampling, no modulo bias).

@@ -6,6 +6,11 @@
 //! A refusal that must still record something (a failed code counts towards the throttle)
 //! returns `Ok(Err(refusal))`: the record commits, the refusal is reported.
 //!
+//! Files: the database is created owner-only (0600) before SQLite opens it, and SQLite gives
+//! its `-wal` and `-shm` files the database's mode; files left wider by an older version are
+//! narrowed on open. `secure_delete` overwrites deleted rows, so a purged code or a sealed
+//! legacy seed does not linger in free pages.
+//!
 //! One connection is enough for a reference backend: each request holds it for a few
 //! hundred microseconds, and password hashing (the only slow step) happens outside it.
 
@@ -23,6 +28,8 @@ use crate::schema;
 pub enum DbError {
     #[error("cannot open the database: {0}")]
     Open(#[source] rusqlite::Error),
+    #[error("cannot create the database file owner-only: {0}")]
+    Permissions(#[source] std::io::Error),
     #[error("the database is version {found}, newer than this build's {supported}; it was left as it is")]
     TooNew { found: u32, supported: u32 },
     #[error("cannot migrate the database (left as it was): {0}")]
@@ -42,12 +49,23 @@ impl std::fmt::Debug for Db {
 impl Db {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self, DbError> {
+        match crate::seal::create_owner_only(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(DbError::Permissions(e)),
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            crate::seal::owner_only(Path::new(&file)).map_err(DbError::Permissions)?;
+        }
         let mut conn = Connection::open(path).map_err(DbError::Open)?;
         // WAL: readers never wait for the writer, and a killed process loses nothing
         // committed. Foreign keys so deleting a login or a replaced method takes its rows along.
         conn.pragma_update(None, "journal_mode", "WAL").map_err(DbError::Open)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(DbError::Open)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(DbError::Open)?;
+        conn.pragma_update(None, "secure_delete", "ON").map_err(DbError::Open)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(DbError::Open)?;
 
         let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(DbError::Open)?;
@@ -75,6 +93,15 @@ impl Db {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Rewrites the file without free pages and empties the WAL, so nothing deleted (the
+    /// plain secrets of an older version) lingers in the database file or its WAL.
+    pub fn compact(&self) -> Result<(), Error> {
+        let conn = self.lock();
+        conn.execute_batch("VACUUM")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot).

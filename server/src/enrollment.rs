@@ -8,8 +8,10 @@
 //! A chosen pair is stored as *pending*: an authenticator app gets a fresh 160-bit seed
 //! (returned once, inside the otpauth URI), an SMS or voice method gets a code at once. Each
 //! method counts only after its code is verified; when both are, the pair becomes *active*
-//! and 2SV is on. A change keeps the old pair active until the new one is fully verified, so
-//! a half-finished change never locks anyone out.
+//! and 2SV is on: the session that verified the last code becomes full, and the login's other
+//! enrollment sessions (password only) are revoked ([`sessions::complete_enrollment`]). A
+//! change keeps the old pair active until the new one is fully verified, so a half-finished
+//! change never locks anyone out; verifying a change's pair needs a full session.
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::{
@@ -65,11 +67,11 @@ fn start_pair(
     let has_app = [pair.primary(), pair.backup()].iter().any(|m| matches!(m, Method::AuthenticatorApp));
     let seed = has_app.then(crypto::new_seed);
     let (primary_id, backup_id) =
-        method_store::store_pending(tx, login_id, pair, seed.as_deref().map(|s| &s[..]), now)?;
+        method_store::store_pending(tx, &app.sealer, login_id, pair, seed.as_deref().map(|s| &s[..]), now)?;
     let mut messages = Vec::new();
     for (id, method) in [(&primary_id, pair.primary()), (&backup_id, pair.backup())] {
         if !matches!(method, Method::AuthenticatorApp) {
-            messages.push(codes::send(tx, login_id, id, method, PENDING_PURPOSE, now, app.config.lifetimes.code)?);
+            messages.push(codes::send(app, tx, login_id, id, method, PENDING_PURPOSE, now)?);
         }
     }
     let authenticator_uri = seed.map(|s| {
@@ -107,7 +109,12 @@ pub fn verify(app: &App, session: &Session, req: VerifyMethod) -> Result<Enrollm
     app.db.write(|tx| {
         let now = app.now();
         let login = &session.login_id;
-        let pair = method_store::load(tx, login, Status::Pending)?.ok_or_else(|| {
+        let (_, enabled) = login_state(tx, login)?;
+        if enabled {
+            // Verifying the new pair of a change is for a full session only.
+            session.require_full()?;
+        }
+        let pair = method_store::load(tx, &app.sealer, login, Status::Pending)?.ok_or_else(|| {
             Error::api(ErrorCode::WrongState, "No method is waiting for a code. Choose your methods first.")
         })?;
         let method = pair.get(req.role);
@@ -125,26 +132,29 @@ pub fn verify(app: &App, session: &Session, req: VerifyMethod) -> Result<Enrollm
             pair.both().iter().filter(|m| m.verified_at.is_none() && m.role != req.role).map(|m| m.role).collect();
         if pending.is_empty() {
             method_store::activate_pending(tx, login)?;
-            tx.execute("UPDATE logins SET two_step_enabled = 1 WHERE id = ?1", params![login])?;
-            sessions::upgrade_enrollment_sessions(tx, login)?;
+            if !enabled {
+                tx.execute("UPDATE logins SET two_step_enabled = 1 WHERE id = ?1", params![login])?;
+                sessions::complete_enrollment(tx, session, now)?;
+            }
         }
         Ok(Ok(EnrollmentStatus { enabled: pending.is_empty(), pending }))
     })?
 }
 
 /// `POST /v1/methods/send`: a code to a current SMS or voice method, to prove access for a
-/// change (an authenticator app needs nothing sent).
+/// change (an authenticator app needs nothing sent). Limited like every send
+/// ([`codes::send`]); a wrong proof code counts in the `methods` scope of the throttle and in
+/// the login's hourly cap, like any code.
 pub fn send_proof_code(app: &App, session: &Session, req: SendCode) -> Result<CodeSent> {
     session.require_full()?;
     let (sent, messages) = app.db.write(|tx| {
         let now = app.now();
-        let pair = method_store::load(tx, &session.login_id, Status::Active)?
+        let pair = method_store::load(tx, &app.sealer, &session.login_id, Status::Active)?
             .ok_or_else(|| Error::api(ErrorCode::WrongState, "Two-step verification is not on."))?;
         let target = pair.get(req.to);
         let mut messages = Vec::new();
         if !matches!(target.method, Method::AuthenticatorApp) {
-            let ttl = app.config.lifetimes.code;
-            messages.push(codes::send(tx, &session.login_id, &target.id, &target.method, PROOF_PURPOSE, now, ttl)?);
+            messages.push(codes::send(app, tx, &session.login_id, &target.id, &target.method, PROOF_PURPOSE, now)?);
         }
         Ok((CodeSent { to: req.to, method: target.summary() }, messages))
     })?;
@@ -161,7 +171,7 @@ pub fn change(app: &App, session: &Session, req: ChangeMethods) -> Result<Enroll
         let now = app.now();
         let login = &session.login_id;
         let (email, enabled) = login_state(tx, login)?;
-        let current = match method_store::load(tx, login, Status::Active)? {
+        let current = match method_store::load(tx, &app.sealer, login, Status::Active)? {
             Some(pair) if enabled => pair,
             _ => return Err(Error::api(ErrorCode::WrongState, "Two-step verification is not on. Enroll first.")),
         };

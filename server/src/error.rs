@@ -1,5 +1,6 @@
 //! Errors: the one internal error type of the backend, and the one place it becomes an HTTP
-//! response (`{"error": {...}}` with the status [`ErrorCode::http_status`] gives).
+//! response (`{"error": {...}}` with the status [`ErrorCode::http_status`] gives, and a
+//! `Retry-After` header whenever the body has `retry_after`).
 //!
 //! A refusal the client acts on is [`Error::Api`] and is sent as it is. Storage and other
 //! internal failures are logged (to stderr, never with a secret: rusqlite errors carry SQL,
@@ -66,6 +67,11 @@ impl IntoResponse for Error {
             }
         };
         let status = StatusCode::from_u16(body.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(ErrorBody { error: body })).into_response()
+        let retry_after = body.retry_after;
+        let mut res = (status, axum::Json(ErrorBody { error: body })).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        res
     }
 }

@@ -34,7 +34,8 @@
 //! - [`codes`] — TOTP and SMS/voice code checks; `throttle` — back-off and caps;
 //! - [`outbox`] — the outbox table and the `CodeSender` trait;
 //! - `trust` — trust tokens and their loss reasons; `account` — trust count, require codes, logout;
-//! - `push` — devices, challenges, answers; `keys` — the server's signing key;
+//! - `push` — devices, challenges, answers; `devices` — listing and removing them;
+//! - `keys` — the server's signing key; `seal` — secrets sealed under the key file;
 //! - `sessions` — session tokens; `crypto` — randomness and token hashes; `password` — Argon2id.
 
 mod account;
@@ -44,6 +45,7 @@ pub mod codes;
 pub mod config;
 mod crypto;
 mod db;
+mod devices;
 mod enrollment;
 mod error;
 mod extract;
@@ -55,12 +57,13 @@ mod password;
 mod push;
 mod routes;
 mod schema;
+mod seal;
 pub mod server;
 mod sessions;
 mod throttle;
 mod trust;
 
-pub use config::{Lifetimes, PasswordCost, ServerConfig};
+pub use config::{HashingLimit, Lifetimes, PasswordCost, ServerConfig};
 pub use db::DbError;
 pub use outbox::{CodeSender, LogSender};
 pub use server::{RunningServer, Server, ServerError};

@@ -7,7 +7,8 @@
 //! reason a presented trust token no longer counts).
 //!
 //! A wrong password and an unknown email get the same `wrong_password`, after the same
-//! Argon2 work.
+//! Argon2 work. The throttle ([`crate::throttle`]) counts a try before its hash is checked.
+//! Also owns the purge of expired rows, run from here at most once a minute.
 
 use std::net::IpAddr;
 
@@ -85,45 +86,65 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
     if req.password.len() > password::MAX_PASSWORD_BYTES {
         return Err(wrong_password());
     }
+    let network = trust::network_of(peer);
 
-    // Throttle first, then the costly hash outside the database lock.
-    let found = app.db.read(|tx| {
+    // May this try run, and count it: one transaction, before the costly hash (which runs
+    // outside the database lock). The reservation commits even though the hash is not
+    // checked yet, so simultaneous tries each see the ones before them.
+    let reserved = app.db.write(|tx| {
+        let now = app.now();
+        if app.purge_due(now) {
+            purge(tx, now)?;
+        }
         let row: Option<(String, String)> = tx
             .query_row("SELECT id, password_hash FROM logins WHERE email = ?1", [&email], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        if let Some((id, _)) = &row {
-            throttle::check_password(tx, id, app.now())?;
+        let Some((id, hash)) = row else {
+            let subject = throttle::unknown_email_subject(&email);
+            throttle::reserve_password_try(tx, &subject, &throttle::PasswordKey::Network(network.clone()), now)?;
+            return Ok(None);
+        };
+        let presented = trust::Presented {
+            login_id: &id,
+            device_id: &req.client.device_id,
+            app_version: &req.client.app_version,
+            network: &network,
+        };
+        let key = match &req.trust_token {
+            Some(token) => trust::live_id(tx, token, &presented, now)?.map(throttle::PasswordKey::TrustedDevice),
+            None => None,
         }
-        Ok(row)
+        .unwrap_or_else(|| throttle::PasswordKey::Network(network.clone()));
+        let reserved = throttle::reserve_password_try(tx, &id, &key, now)?;
+        Ok(Some((id, hash, reserved)))
     })?;
-    let Some((login_id, hash)) = found else {
+    let Some((login_id, hash, reserved)) = reserved else {
         let _ = password::verify(&req.password, &app.dummy_hash);
         return Err(wrong_password());
     };
-    let password_ok = password::verify(&req.password, &hash);
+    if !password::verify(&req.password, &hash) {
+        // Already counted by the reservation.
+        return Err(wrong_password());
+    }
 
     app.db.write(|tx| {
         let now = app.now();
-        if !password_ok {
-            throttle::record_password_failure(tx, &login_id, now)?;
-            return Ok(Err(wrong_password()));
-        }
-        throttle::clear_password(tx, &login_id)?;
+        throttle::password_ok(tx, &login_id, &reserved)?;
         let enabled: bool =
             tx.query_row("SELECT two_step_enabled FROM logins WHERE id = ?1", [&login_id], |r| r.get(0))?;
         let lifetimes = app.config.lifetimes;
+        let device_id = &req.client.device_id;
 
         if !enabled {
-            let session = sessions::create(tx, &login_id, Scope::Enrollment, now, lifetimes.session)?;
-            return Ok(Ok(SignInResponse::EnrollmentRequired { session: session.to_string(), login_id }));
+            let session = sessions::create(tx, &login_id, Scope::Enrollment, device_id, now, lifetimes.session)?;
+            return Ok(SignInResponse::EnrollmentRequired { session: session.to_string(), login_id });
         }
 
-        let network = trust::network_of(peer);
         let presented = trust::Presented {
             login_id: &login_id,
-            device_id: &req.client.device_id,
+            device_id,
             app_version: &req.client.app_version,
             network: &network,
         };
@@ -131,33 +152,51 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
             None => None,
             Some(token) => match trust::check(tx, token, &presented, now)? {
                 Ok(()) => {
-                    let session = sessions::create(tx, &login_id, Scope::Full, now, lifetimes.session)?;
+                    let session = sessions::create(tx, &login_id, Scope::Full, device_id, now, lifetimes.session)?;
                     // The device keeps the token it presented; nothing new is issued.
-                    return Ok(Ok(SignInResponse::SignedIn(SignedIn {
+                    return Ok(SignInResponse::SignedIn(SignedIn {
                         login_id,
                         session: session.to_string(),
                         trust_token: None,
                         trust_expires_at: None,
-                    })));
+                    }));
                 }
                 Err(reason) => Some(reason),
             },
         };
 
-        let pair = method_store::load(tx, &login_id, Status::Active)?
+        let pair = method_store::load(tx, &app.sealer, &login_id, Status::Active)?
             .ok_or_else(|| Error::Internal("2SV is on but the login has no active methods".into()))?;
-        let attempt = attempts::create(tx, &login_id, &req.client, peer, now, lifetimes.attempt)?;
+        let (attempt, attempt_id) = attempts::create(tx, &login_id, &req.client, peer, now, lifetimes.attempt)?;
         let push_available: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM devices WHERE login_id = ?1)", [&login_id], |r| r.get(0))?;
-        Ok(Ok(SignInResponse::CodeRequired(CodeRequired {
-            attempt_id: attempt.id,
+        Ok(SignInResponse::CodeRequired(CodeRequired {
+            attempt_id: attempt_id.to_string(),
             primary: pair.primary.summary(),
             backup: pair.backup.summary(),
             push_available,
             trust_lost,
             expires_at: attempt.expires_at,
-        })))
-    })?
+        }))
+    })
+}
+
+/// Deletes what has expired for good: codes (an hour after expiry, kept that long for the
+/// send limits), sign-in attempts and their pushes (a day after), sessions (a day after),
+/// password failures and outbox rows (a day old), trust tokens (90 days after expiry; until then a presented
+/// one is still reported as `expired`) and seen ids.
+pub fn purge(tx: &rusqlite::Transaction<'_>, now: u64) -> Result<()> {
+    let hour = now.saturating_sub(3600) as i64;
+    let day = now.saturating_sub(86_400) as i64;
+    tx.execute("DELETE FROM codes WHERE expires_at < ?1", [hour])?;
+    tx.execute("DELETE FROM attempts WHERE expires_at < ?1", [day])?;
+    tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [day])?;
+    tx.execute("DELETE FROM password_failures WHERE at < ?1", [day])?;
+    tx.execute("DELETE FROM code_failures WHERE at < ?1", [day])?;
+    tx.execute("DELETE FROM trust_tokens WHERE expires_at < ?1", [now.saturating_sub(90 * 86_400) as i64])?;
+    tx.execute("DELETE FROM seen_ids WHERE expires_at < ?1", [hour])?;
+    tx.execute("DELETE FROM outbox WHERE sent_at < ?1", [day])?;
+    Ok(())
 }
 
 #[cfg(test)]

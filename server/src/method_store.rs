@@ -2,7 +2,8 @@
 //! is enrolled or changed to. The rules about which pairs are allowed are core's
 //! ([`twostep_core::methods`]); this module only keeps and converts them.
 //!
-//! Also the masked label a sign-in screen shows.
+//! Also the masked label a sign-in screen shows. TOTP seeds are stored sealed under the
+//! server key ([`crate::seal`], bound to the method id) and opened only when loaded.
 
 use rusqlite::{Row, Transaction, params};
 use twostep_core::methods::{Method, MethodPair};
@@ -10,6 +11,7 @@ use twostep_core::protocol::{self, MethodSummary};
 use twostep_core::secret::SecretBytes;
 
 use crate::error::{Error, Result};
+use crate::seal::Sealer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -39,19 +41,21 @@ pub struct StoredMethod {
 }
 
 impl StoredMethod {
-    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+    /// The row, with the seed still sealed (opened by [`load`]).
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<(Self, Option<Vec<u8>>)> {
         let role: String = r.get(1)?;
         let json: String = r.get(2)?;
         let method = serde_json::from_str(&json)
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?;
-        Ok(Self {
+        let stored = Self {
             id: r.get(0)?,
             role: if role == "backup" { protocol::Role::Backup } else { protocol::Role::Primary },
             method,
-            seed: r.get::<_, Option<Vec<u8>>>(3)?.map(SecretBytes::new),
+            seed: None,
             verified_at: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
             last_totp_step: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
-        })
+        };
+        Ok((stored, r.get(3)?))
     }
 
     pub fn summary(&self) -> MethodSummary {
@@ -91,7 +95,7 @@ impl StoredPair {
 }
 
 /// The login's pair with `status`, if it has one.
-pub fn load(tx: &Transaction<'_>, login_id: &str, status: Status) -> Result<Option<StoredPair>> {
+pub fn load(tx: &Transaction<'_>, sealer: &Sealer, login_id: &str, status: Status) -> Result<Option<StoredPair>> {
     let mut stmt = tx.prepare(
         "SELECT id, role, method, seed, verified_at, last_totp_step FROM methods
          WHERE login_id = ?1 AND status = ?2",
@@ -99,7 +103,8 @@ pub fn load(tx: &Transaction<'_>, login_id: &str, status: Status) -> Result<Opti
     let rows = stmt.query_map(params![login_id, status.as_str()], StoredMethod::from_row)?;
     let (mut primary, mut backup) = (None, None);
     for row in rows {
-        let m = row?;
+        let (mut m, sealed) = row?;
+        m.seed = sealed.map(|s| sealer.open(&m.id, &s)).transpose()?;
         match m.role {
             protocol::Role::Primary => primary = Some(m),
             protocol::Role::Backup => backup = Some(m),
@@ -115,6 +120,7 @@ pub fn load(tx: &Transaction<'_>, login_id: &str, status: Status) -> Result<Opti
 /// new rows' ids (primary, backup). An authenticator app gets `seed`.
 pub fn store_pending(
     tx: &Transaction<'_>,
+    sealer: &Sealer,
     login_id: &str,
     pair: &MethodPair,
     seed: Option<&[u8]>,
@@ -125,7 +131,10 @@ pub fn store_pending(
     for (role, method) in [("primary", pair.primary()), ("backup", pair.backup())] {
         let id = crate::crypto::new_id();
         let json = serde_json::to_string(method).map_err(|e| Error::Internal(e.to_string()))?;
-        let method_seed = matches!(method, Method::AuthenticatorApp).then_some(seed).flatten();
+        let method_seed = match (method, seed) {
+            (Method::AuthenticatorApp, Some(seed)) => Some(sealer.seal(&id, seed)?),
+            _ => None,
+        };
         tx.execute(
             "INSERT INTO methods (id, login_id, status, role, method, seed, created_at)
              VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",

@@ -3,9 +3,14 @@
 //! that transaction has committed (the transactional-outbox pattern: a message is never
 //! sent for a code that was rolled back, and never lost for one that was kept).
 //!
-//! The default sender, [`LogSender`], only logs one line per message, without the code: the
-//! codes reach tests and the demo through the table ([`crate::RunningServer::outbox`] and
-//! `GET /v1/dev/outbox`). A real SMS/voice gateway implements [`CodeSender`].
+//! The table keeps a message's text and code only in dev mode (`dev_outbox`); otherwise a
+//! row says only that a code went to a number by SMS or voice at a time, so the table does
+//! not undo the hashing of the codes table. The sender always gets the whole message.
+//!
+//! The default sender, [`LogSender`], only logs one line per message, without the code: in
+//! dev mode the codes reach tests and the demo through the table
+//! ([`crate::RunningServer::outbox`] and `GET /v1/dev/outbox`). A real SMS/voice gateway
+//! implements [`CodeSender`].
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::{Method, PhoneNumber};
@@ -37,8 +42,16 @@ impl CodeSender for LogSender {
     }
 }
 
-/// The message for `code`, recorded in the outbox inside `tx`.
-pub fn record(tx: &Transaction<'_>, login_id: &str, method: &Method, code: &str, now: u64) -> Result<OutboxMessage> {
+/// The message for `code`, recorded in the outbox inside `tx` (its text and code only when
+/// `keep_code`: dev mode).
+pub fn record(
+    tx: &Transaction<'_>,
+    login_id: &str,
+    method: &Method,
+    code: &str,
+    now: u64,
+    keep_code: bool,
+) -> Result<OutboxMessage> {
     let (number, channel, text) = match method {
         Method::Sms { number } => (
             number,
@@ -56,13 +69,20 @@ pub fn record(tx: &Transaction<'_>, login_id: &str, method: &Method, code: &str,
     let channel_name = if channel == MethodKind::Voice { "voice" } else { "sms" };
     tx.execute(
         "INSERT INTO outbox (login_id, recipient, channel, text, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![login_id, number.e164(), channel_name, text, code, now as i64],
+        params![
+            login_id,
+            number.e164(),
+            channel_name,
+            keep_code.then_some(text.as_str()),
+            keep_code.then_some(code),
+            now as i64
+        ],
     )?;
     Ok(OutboxMessage { to: number.e164().to_owned(), channel, text, code: code.to_owned(), sent_at: now })
 }
 
 /// The messages sent for the login with this (normalised) email, oldest first; `None` when
-/// there is no such login.
+/// there is no such login. Outside dev mode their text and code are empty.
 pub fn list(tx: &Transaction<'_>, email: &str) -> Result<Option<Vec<OutboxMessage>>> {
     let login: Option<String> = {
         let mut stmt = tx.prepare("SELECT id FROM logins WHERE email = ?1")?;
@@ -77,8 +97,8 @@ pub fn list(tx: &Transaction<'_>, email: &str) -> Result<Option<Vec<OutboxMessag
         Ok(OutboxMessage {
             to: r.get(0)?,
             channel: if channel == "voice" { MethodKind::Voice } else { MethodKind::Sms },
-            text: r.get(2)?,
-            code: r.get(3)?,
+            text: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            code: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
             sent_at: r.get::<_, i64>(4)? as u64,
         })
     })?;

@@ -18,6 +18,13 @@
 //!   and answer id never seen (`challenge_answered`). Approving needs the number: a wrong
 //!   number fails the sign-in (`wrong_number`, and the sign-in side sees `denied`).
 //!
+//! - A login registers at most [`crate::devices::MAX_DEVICES`] phones: the next is refused
+//!   with `too_many_devices` (nothing is evicted silently; settings list and remove them).
+//! - Signed messages from a device must carry the protocol version this server speaks
+//!   (`v`, [`PROTOCOL_VERSION`]); another is refused with `unsupported_version`.
+//! - The challenges of a push are signed outside the database lock: the checks and the
+//!   push's rows are written in one short transaction after the signing.
+//!
 //! Platform push delivery itself is out of scope: a push is logged ("pending for N devices")
 //! and phones fetch; that is also what the apps' "Check for requests" does.
 
@@ -30,15 +37,15 @@ use twostep_core::protocol::endpoints::{
 };
 use twostep_core::protocol::signed::{self, PROTOCOL_VERSION};
 use twostep_core::protocol::{
-    Answer, Challenge, ChallengeContext, Decision, DeviceProof, ErrorCode, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN,
-    SignatureError, SignedEnvelope,
+    Answer, ApiError, Challenge, ChallengeContext, Decision, DeviceProof, ErrorCode, MATCH_NUMBER_MAX,
+    MATCH_NUMBER_MIN, SignatureError, SignedEnvelope,
 };
 
 use crate::app::App;
 use crate::attempts::{self, State};
-use crate::crypto;
 use crate::error::{Error, Result};
 use crate::sessions::Session;
+use crate::{crypto, devices};
 
 pub const MAX_PUSHES_PER_ATTEMPT: u32 = 3;
 pub const MAX_PUSHES_PER_WINDOW: u32 = 5;
@@ -101,6 +108,27 @@ fn first_use(tx: &Transaction<'_>, kind: &str, value: &str, expires_at: u64, now
     Ok(n == 1)
 }
 
+fn check_version(v: u32, what: &str) -> Result<()> {
+    if v != PROTOCOL_VERSION {
+        return Err(Error::Api(ApiError {
+            field: Some("v".into()),
+            ..ApiError::new(
+                ErrorCode::UnsupportedVersion,
+                format!(
+                    "This {what} is protocol version {v}; this server speaks version {PROTOCOL_VERSION}. Update the app."
+                ),
+            )
+        }));
+    }
+    Ok(())
+}
+
+/// The phone was heard from: settings show it as "last seen".
+fn seen(tx: &Transaction<'_>, device_id: &str, now: u64) -> Result<()> {
+    tx.execute("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1", params![device_id, now as i64])?;
+    Ok(())
+}
+
 fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<()> {
     if required && value.trim().is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
@@ -120,10 +148,12 @@ pub fn register(app: &App, session: &Session, req: RegisterDevice) -> Result<Dev
     check_text("push_token", &req.push_token, 4096, false)?;
     check_text("app_version", &req.app_version, 256, true)?;
     app.db.write(|tx| {
+        devices::check_room(tx, &session.login_id)?;
         let id = crypto::new_id();
         tx.execute(
-            "INSERT INTO devices (id, login_id, public_key, platform, push_token, app_version, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO devices (id, login_id, public_key, platform, push_token, app_version, created_at,
+                                  client_device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 id,
                 session.login_id,
@@ -131,7 +161,8 @@ pub fn register(app: &App, session: &Session, req: RegisterDevice) -> Result<Dev
                 req.platform,
                 req.push_token,
                 req.app_version,
-                app.now() as i64
+                app.now() as i64,
+                session.device_id
             ],
         )?;
         Ok(DeviceRegistered { device_id: id, server_public_key: app.key.public_key_b64() })
@@ -147,10 +178,37 @@ fn location(ip: &str) -> String {
     if loopback { "Loopback (local test network)" } else { "Unknown" }.to_owned()
 }
 
+/// The limits of a new push, checked in the transaction that writes it.
+fn check_push_limits(tx: &Transaction<'_>, attempt: &attempts::Attempt, now: u64) -> Result<()> {
+    let for_attempt: u32 =
+        tx.query_row("SELECT COUNT(*) FROM pushes WHERE attempt_id = ?1", [&attempt.id], |r| r.get(0))?;
+    if for_attempt >= MAX_PUSHES_PER_ATTEMPT {
+        return Err(Error::rate_limited(
+            attempt.expires_at.saturating_sub(now),
+            "Enough requests were sent for this sign-in. Approve one, or enter a code.",
+        ));
+    }
+    let since = now.saturating_sub(PUSH_WINDOW_SECS) as i64;
+    let (recent, oldest): (u32, Option<i64>) = tx.query_row(
+        "SELECT COUNT(*), MIN(issued_at) FROM pushes WHERE login_id = ?1 AND issued_at > ?2",
+        params![attempt.login_id, since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if recent >= MAX_PUSHES_PER_WINDOW {
+        let wait = (oldest.unwrap_or(since) as u64 + PUSH_WINDOW_SECS).saturating_sub(now);
+        return Err(Error::rate_limited(
+            wait,
+            "Too many sign-in requests for this login lately. Enter a code, or wait.",
+        ));
+    }
+    Ok(())
+}
+
 /// `POST /v1/signin/{attempt}/push`.
 pub fn start(app: &App, attempt_id: &str, req: StartPush) -> Result<PushStarted> {
-    let (started, devices) = app.db.write(|tx| {
-        let now = app.now();
+    // 1. Read what the push needs, and refuse early (nothing written).
+    let now = app.now();
+    let (attempt, devices) = app.db.read(|tx| {
         let attempt = attempts::load(tx, attempt_id)?;
         attempt.require_open(now)?;
         let devices: Vec<String> = {
@@ -160,43 +218,29 @@ pub fn start(app: &App, attempt_id: &str, req: StartPush) -> Result<PushStarted>
         if devices.is_empty() {
             return Err(Error::api(ErrorCode::WrongState, "No phone is registered for push approval; enter a code."));
         }
-        let for_attempt: u32 =
-            tx.query_row("SELECT COUNT(*) FROM pushes WHERE attempt_id = ?1", [&attempt.id], |r| r.get(0))?;
-        if for_attempt >= MAX_PUSHES_PER_ATTEMPT {
-            return Err(Error::rate_limited(
-                attempt.expires_at.saturating_sub(now),
-                "Enough requests were sent for this sign-in. Approve one, or enter a code.",
-            ));
-        }
-        let since = now.saturating_sub(PUSH_WINDOW_SECS) as i64;
-        let (recent, oldest): (u32, Option<i64>) = tx.query_row(
-            "SELECT COUNT(*), MIN(issued_at) FROM pushes WHERE login_id = ?1 AND issued_at > ?2",
-            params![attempt.login_id, since],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if recent >= MAX_PUSHES_PER_WINDOW {
-            let wait = (oldest.unwrap_or(since) as u64 + PUSH_WINDOW_SECS).saturating_sub(now);
-            return Err(Error::rate_limited(wait, "Too many sign-in requests for this login lately. Enter a code, or wait."));
-        }
-        tx.execute("UPDATE pushes SET state = 'superseded' WHERE attempt_id = ?1 AND state = 'pending'", [&attempt.id])?;
+        check_push_limits(tx, &attempt, now)?;
+        Ok((attempt, devices))
+    })?;
 
-        let id = crypto::new_id();
-        let nonce = crypto::new_token().to_string();
-        let number = crypto::number_between(MATCH_NUMBER_MIN, MATCH_NUMBER_MAX);
-        let expires_at = now.saturating_add(app.config.lifetimes.challenge);
-        tx.execute(
-            "INSERT INTO pushes (id, attempt_id, login_id, number, nonce, issued_at, expires_at, remember_device, state)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
-            params![id, attempt.id, attempt.login_id, number, nonce, now as i64, expires_at as i64, req.remember_device],
-        )?;
-        let context = ChallengeContext {
-            ip: attempt.peer_ip.clone(),
-            location: location(&attempt.peer_ip),
-            browser: if attempt.user_agent.trim().is_empty() { "Unknown browser".into() } else { attempt.user_agent.clone() },
-            app: APP_NAME.to_owned(),
-            time: attempt.created_at,
-        };
-        for device_id in &devices {
+    // 2. Sign one challenge per device, without holding the database.
+    let id = crypto::new_id();
+    let nonce = crypto::new_token().to_string();
+    let number = crypto::number_between(MATCH_NUMBER_MIN, MATCH_NUMBER_MAX);
+    let expires_at = now.saturating_add(app.config.lifetimes.challenge);
+    let context = ChallengeContext {
+        ip: attempt.peer_ip.clone(),
+        location: location(&attempt.peer_ip),
+        browser: if attempt.user_agent.trim().is_empty() {
+            "Unknown browser".into()
+        } else {
+            attempt.user_agent.clone()
+        },
+        app: APP_NAME.to_owned(),
+        time: attempt.created_at,
+    };
+    let signed: Vec<(String, SignedEnvelope)> = devices
+        .into_iter()
+        .map(|device_id| {
             let challenge = Challenge {
                 v: PROTOCOL_VERSION,
                 id: id.clone(),
@@ -208,15 +252,34 @@ pub fn start(app: &App, attempt_id: &str, req: StartPush) -> Result<PushStarted>
                 context: context.clone(),
             };
             let env = app.key.sign(&challenge);
-            tx.execute(
-                "INSERT INTO push_targets (push_id, device_id, payload, signature) VALUES (?1, ?2, ?3, ?4)",
-                params![id, device_id, env.payload, env.signature],
+            (device_id, env)
+        })
+        .collect();
+
+    // 3. Check again and write, in one short transaction: a push started meanwhile counts,
+    // and a device removed meanwhile gets nothing.
+    let count = app.db.write(|tx| {
+        let attempt = attempts::load_by_key(tx, &attempt.id)?;
+        attempt.require_open(now)?;
+        check_push_limits(tx, &attempt, now)?;
+        tx.execute("UPDATE pushes SET state = 'superseded' WHERE attempt_id = ?1 AND state = 'pending'", [&attempt.id])?;
+        tx.execute(
+            "INSERT INTO pushes (id, attempt_id, login_id, number, nonce, issued_at, expires_at, remember_device, state)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
+            params![id, attempt.id, attempt.login_id, number, nonce, now as i64, expires_at as i64, req.remember_device],
+        )?;
+        let mut count = 0;
+        for (device_id, env) in &signed {
+            count += tx.execute(
+                "INSERT INTO push_targets (push_id, device_id, payload, signature)
+                 SELECT ?1, id, ?3, ?4 FROM devices WHERE id = ?2 AND login_id = ?5",
+                params![id, device_id, env.payload, env.signature, attempt.login_id],
             )?;
         }
-        Ok((PushStarted { challenge_id: id, number, expires_at }, devices.len()))
+        Ok(count)
     })?;
-    eprintln!("twostep-server: push: a sign-in request is pending for {devices} device(s)");
-    Ok(started)
+    eprintln!("twostep-server: push: a sign-in request is pending for {count} device(s)");
+    Ok(PushStarted { challenge_id: id, number, expires_at })
 }
 
 /// `POST /v1/devices/{device}/challenges`.
@@ -225,6 +288,7 @@ pub fn pending(app: &App, device_id: &str, envelope: SignedEnvelope) -> Result<P
         let now = app.now();
         let device = load_device(tx, device_id)?;
         let proof: DeviceProof = signed::verify(&device.public_key, &envelope).map_err(signature_error)?;
+        check_version(proof.v, "proof")?;
         if proof.device_id != device_id {
             return Err(Error::invalid("device_id", "the proof is for another device"));
         }
@@ -232,6 +296,7 @@ pub fn pending(app: &App, device_id: &str, envelope: SignedEnvelope) -> Result<P
         if !first_use(tx, "proof", &format!("{device_id}:{}", proof.nonce), proof.expires_at, now)? {
             return Err(Error::api(ErrorCode::BadSignature, "This proof was already used; sign a fresh one."));
         }
+        seen(tx, device_id, now)?;
         let mut stmt = tx.prepare(
             "SELECT t.payload, t.signature FROM push_targets t
              JOIN pushes p ON p.id = t.push_id
@@ -272,6 +337,7 @@ pub fn answer(app: &App, challenge_id: &str, envelope: SignedEnvelope) -> Result
         let now = app.now();
         let device = load_device(tx, &claimed.device_id)?;
         let answer: Answer = signed::verify(&device.public_key, &envelope).map_err(signature_error)?;
+        check_version(answer.v, "answer")?;
         if answer.challenge_id != challenge_id {
             return Err(Error::invalid("challenge_id", "does not match the challenge in the path"));
         }
@@ -307,7 +373,8 @@ pub fn answer(app: &App, challenge_id: &str, envelope: SignedEnvelope) -> Result
         if push.state != "pending" || !first_use(tx, "answer", &answer.id, answer.expires_at, now)? {
             return Err(Error::api(ErrorCode::ChallengeAnswered, "This sign-in request was already answered."));
         }
-        let attempt = attempts::load(tx, &push.attempt_id)?;
+        seen(tx, &answer.device_id, now)?;
+        let attempt = attempts::load_by_key(tx, &push.attempt_id)?;
         if attempt.require_open(now).is_err() {
             return Err(Error::api(ErrorCode::ChallengeExpired, "This sign-in is already over."));
         }

@@ -3,7 +3,8 @@
 //! response carries.
 //!
 //! Handlers only extract and answer: database work runs in place through [`app::run`],
-//! password hashing on the blocking pool through [`app::run_blocking`]. Every response,
+//! password hashing on the blocking pool behind its bound through [`app::run_hashing`].
+//! The `/v1/dev/` endpoints answer `404 not_found` unless the server runs in dev mode. Every response,
 //! errors included, carries a `Date` header written from the server's injected clock (so a
 //! test clock and the header agree, and phones correct their drift against it) and
 //! `Cache-Control: no-store` (bodies hold tokens).
@@ -18,13 +19,13 @@ use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, DATE};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use twostep_core::protocol::endpoints::{
-    AnswerAccepted, AttemptStatus, ChangeMethods, CodeSent, CreateLogin, CurrentMethods, DeviceRegistered, Enroll,
-    EnrollmentStarted, EnrollmentStatus, LoggedOut, LoginCreated, Logout, Outbox, PendingChallenges, PushStarted,
-    RegisterDevice, SendCode, ServerTime, SignIn, SignInResponse, SignedIn, StartPush, TrustSummary, VerifyCode,
-    VerifyMethod,
+    AdvanceClock, AnswerAccepted, AttemptStatus, ChangeMethods, CodeSent, CreateLogin, CurrentMethods,
+    DeviceRegistered, DeviceRemoved, Devices, Enroll, EnrollmentStarted, EnrollmentStatus, LoggedOut, LoginCreated,
+    Logout, Outbox, PendingChallenges, PushStarted, RegisterDevice, SendCode, ServerTime, SignIn, SignInResponse,
+    SignedIn, StartPush, TrustRevoked, TrustSummary, TrustedDevices, VerifyCode, VerifyMethod,
 };
 use twostep_core::protocol::{ErrorCode, SignedEnvelope};
 
@@ -32,7 +33,7 @@ use crate::app::{self, App, Shared};
 use crate::error::{Error, Result};
 use crate::extract::{Bearer, JsonBody};
 use crate::sessions::{self, Session};
-use crate::{account, attempts, enrollment, logins, outbox, push};
+use crate::{account, attempts, devices, enrollment, logins, outbox, push};
 
 pub fn router(app: Shared) -> Router {
     Router::new()
@@ -46,15 +47,19 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/enrollment/verify", post(verify_method))
         .route("/v1/methods/change", post(change_methods))
         .route("/v1/methods/send", post(send_proof_code))
-        .route("/v1/devices", post(register_device))
+        .route("/v1/devices", post(register_device).get(list_devices))
+        .route("/v1/devices/{device}", delete(remove_device))
         .route("/v1/devices/{device}/challenges", post(pending_challenges))
         .route("/v1/challenges/{id}/answer", post(answer))
         .route("/v1/methods", get(current_methods))
         .route("/v1/trust", get(trust_summary))
         .route("/v1/trust/require-codes", post(require_codes))
+        .route("/v1/trust/devices", get(trusted_devices))
+        .route("/v1/trust/devices/{trust}", delete(revoke_trust))
         .route("/v1/logout", post(logout))
         .route("/v1/time", get(server_time))
         .route("/v1/dev/outbox", get(dev_outbox))
+        .route("/v1/dev/clock", post(dev_clock))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_endpoint)
         .layer(middleware::from_fn_with_state(app.clone(), common_headers))
@@ -82,7 +87,7 @@ fn session(app: &App, token: &str) -> Result<Session> {
 }
 
 async fn create_login(State(app): State<Shared>, JsonBody(req): JsonBody<CreateLogin>) -> Result<Json<LoginCreated>> {
-    app::run_blocking(&app, move |app| logins::create(app, req)).await.map(Json)
+    app::run_hashing(&app, move |app| logins::create(app, req)).await.map(Json)
 }
 
 async fn sign_in(
@@ -90,7 +95,7 @@ async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(req): JsonBody<SignIn>,
 ) -> Result<Json<SignInResponse>> {
-    app::run_blocking(&app, move |app| logins::sign_in(app, req, peer.ip())).await.map(Json)
+    app::run_hashing(&app, move |app| logins::sign_in(app, req, peer.ip())).await.map(Json)
 }
 
 async fn attempt_status(
@@ -166,6 +171,18 @@ async fn register_device(
     app::run(&app, move |app| push::register(app, &session(app, &token)?, req)).await.map(Json)
 }
 
+async fn list_devices(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<Devices>> {
+    app::run(&app, move |app| devices::list(app, &session(app, &token)?)).await.map(Json)
+}
+
+async fn remove_device(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    Path(device): Path<String>,
+) -> Result<Json<DeviceRemoved>> {
+    app::run(&app, move |app| devices::remove(app, &session(app, &token)?, &device)).await.map(Json)
+}
+
 async fn pending_challenges(
     State(app): State<Shared>,
     Path(device): Path<String>,
@@ -198,6 +215,18 @@ async fn require_codes(State(app): State<Shared>, Bearer(token): Bearer) -> Resu
     app::run(&app, move |app| account::require_codes(app, &session(app, &token)?)).await.map(Json)
 }
 
+async fn trusted_devices(State(app): State<Shared>, Bearer(token): Bearer) -> Result<Json<TrustedDevices>> {
+    app::run(&app, move |app| account::trusted_devices(app, &session(app, &token)?)).await.map(Json)
+}
+
+async fn revoke_trust(
+    State(app): State<Shared>,
+    Bearer(token): Bearer,
+    Path(trust): Path<String>,
+) -> Result<Json<TrustRevoked>> {
+    app::run(&app, move |app| account::revoke_trust(app, &session(app, &token)?, &trust)).await.map(Json)
+}
+
 async fn logout(
     State(app): State<Shared>,
     Bearer(token): Bearer,
@@ -224,4 +253,16 @@ async fn dev_outbox(
     })
     .await
     .map(Json)
+}
+
+/// `POST /v1/dev/clock`: moves the server's clock forward by `advance_seconds` (never back),
+/// so every expiry can be tested over HTTP. Dev mode (`dev_clock`) only.
+async fn dev_clock(State(app): State<Shared>, JsonBody(req): JsonBody<AdvanceClock>) -> Result<Json<ServerTime>> {
+    if !app.config.dev_clock {
+        return Err(no_such_endpoint().await);
+    }
+    if req.advance_seconds > 10 * 365 * 86_400 {
+        return Err(Error::invalid("advance_seconds", "must be at most ten years"));
+    }
+    Ok(Json(ServerTime { now: app.advance_clock(req.advance_seconds) }))
 }

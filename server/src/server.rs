@@ -17,6 +17,7 @@ use crate::app::{App, Shared};
 use crate::config::ServerConfig;
 use crate::db::{Db, DbError};
 use crate::error::Error;
+use crate::seal::Sealer;
 use crate::{keys, logins, outbox, routes};
 
 /// Why a server could not start or stopped badly.
@@ -41,12 +42,14 @@ impl Server {
     pub fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         let db = Db::open(&config.db_path)?;
         let now = config.clock.now_unix_seconds();
-        let key = keys::load_or_create(&db, now).map_err(|e| ServerError::Start(e.to_string()))?;
+        let may_create = !keys::holds_sealed(&db)?;
+        let sealer = Sealer::load_or_create(&config.key_path, may_create).map_err(ServerError::Start)?;
+        let key = keys::load_or_create(&db, &sealer, now).map_err(|e| ServerError::Start(e.to_string()))?;
         let listener =
             TcpListener::bind(config.addr).map_err(|source| ServerError::Bind { addr: config.addr, source })?;
         let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.addr, source })?;
         listener.set_nonblocking(true).map_err(|source| ServerError::Bind { addr, source })?;
-        let app: Shared = Arc::new(App::new(config, db, key).map_err(|e| ServerError::Start(e.to_string()))?);
+        let app: Shared = Arc::new(App::new(config, db, key, sealer).map_err(|e| ServerError::Start(e.to_string()))?);
 
         let (stop, stopped) = oneshot::channel::<()>();
         let (ready, started) = std::sync::mpsc::channel::<Result<(), ServerError>>();
@@ -131,7 +134,8 @@ impl RunningServer {
     }
 
     /// The SMS/voice messages sent to the login with `email`, oldest first (empty for an
-    /// unknown email). Read straight from the outbox table, whether or not `dev_outbox` is on.
+    /// unknown email). Read straight from the outbox table, which keeps the text and code
+    /// only with `dev_outbox` on; without it they are empty.
     pub fn outbox(&self, email: &str) -> Vec<OutboxMessage> {
         let Ok(email) = logins::normalize_email(email) else { return Vec::new() };
         self.app.db.read(|tx| outbox::list(tx, &email)).ok().flatten().unwrap_or_default()

@@ -10,8 +10,17 @@
 //!
 //! While throttled, even a correct guess is refused: otherwise the throttle would not slow
 //! down a brute force at all.
+//!
+//! Wrong passwords follow the same back-off, kept per [`PasswordKey`]: per network (an IPv4
+//! /24, an IPv6 /64) for ordinary sign-ins, per trusted device for a sign-in presenting a
+//! live trust token. On top, a login takes at most [`PASSWORD_HOURLY_CAP`] wrong passwords
+//! per hour from untrusted sign-ins. So a stranger who knows the email slows down only their
+//! own networks; with many networks they can exhaust the hourly cap, which still leaves the
+//! owner's trusted devices able to sign in. A try is counted *before* Argon2 runs, in the
+//! same transaction that checked it may run ([`reserve_password_try`]): simultaneous wrong
+//! passwords cannot all slip past the check.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 
 use crate::error::{Error, Result};
 
@@ -86,31 +95,97 @@ pub fn clear_codes(tx: &Transaction<'_>, login_id: &str, scope: &str) -> Result<
     Ok(())
 }
 
-/// Refuses with `throttled` while the login must wait after wrong passwords.
-pub fn check_password(tx: &Transaction<'_>, login_id: &str, now: u64) -> Result<()> {
-    let row: Option<(u32, Option<i64>)> = tx
-        .query_row("SELECT password_failures, password_failed_at FROM logins WHERE id = ?1", [login_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    if let Some((failures, Some(last))) = row {
-        if let Some(wait) = wait_left(failures, last as u64, now) {
-            return Err(Error::throttled(wait, format!("Too many wrong passwords. Try again in {wait} seconds.")));
+/// Wrong passwords a login takes per hour from sign-ins that are not on a trusted device
+/// (ASVS 2.2.1's 100).
+pub const PASSWORD_HOURLY_CAP: u32 = 100;
+
+/// What wrong passwords are counted per: the network a sign-in comes from, or the trusted
+/// device (a live trust token) it is made on. A stranger's failures come from the stranger's
+/// networks and never hold back the owner's trusted device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PasswordKey {
+    Network(String),
+    TrustedDevice(String),
+}
+
+impl PasswordKey {
+    fn as_stored(&self) -> String {
+        match self {
+            PasswordKey::Network(n) => format!("net:{n}"),
+            PasswordKey::TrustedDevice(id) => format!("trust:{id}"),
         }
     }
-    Ok(())
+
+    fn trusted(&self) -> bool {
+        matches!(self, PasswordKey::TrustedDevice(_))
+    }
 }
 
-pub fn record_password_failure(tx: &Transaction<'_>, login_id: &str, now: u64) -> Result<()> {
+/// The throttle's subject for an email that is no login: tries at it are throttled exactly
+/// like a login's, so `throttled` does not tell which emails are logins.
+pub fn unknown_email_subject(email: &str) -> String {
+    format!("email:{}", crate::crypto::token_key(email))
+}
+
+/// A password try counted before the hash is checked; [`password_ok`] takes it back.
+#[derive(Debug)]
+pub struct Reserved {
+    row: i64,
+    key: String,
+}
+
+/// "May I try" and "count this try" in one step, inside the caller's write transaction, for
+/// `subject` (a login id, or [`unknown_email_subject`] for an email that is no login):
+/// refuses with `throttled` while `key` must wait or the login's hourly cap is used up
+/// (trusted devices are outside the cap); otherwise records the try as a failure, so
+/// simultaneous tries each see the ones before them.
+pub fn reserve_password_try(tx: &Transaction<'_>, subject: &str, key: &PasswordKey, now: u64) -> Result<Reserved> {
+    let stored = key.as_stored();
     tx.execute(
-        "UPDATE logins SET password_failures = password_failures + 1, password_failed_at = ?2 WHERE id = ?1",
-        params![login_id, now as i64],
+        "DELETE FROM password_failures WHERE subject = ?1 AND at <= ?2",
+        params![subject, now.saturating_sub(86_400) as i64],
     )?;
-    Ok(())
+    let (failures, last_at): (u32, Option<i64>) = tx.query_row(
+        "SELECT COUNT(*), MAX(at) FROM password_failures WHERE subject = ?1 AND key = ?2 AND cleared = 0",
+        params![subject, stored],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if let Some(wait) = last_at.and_then(|last| wait_left(failures, last as u64, now)) {
+        return Err(Error::throttled(wait, format!("Too many wrong passwords. Try again in {wait} seconds.")));
+    }
+    if !key.trusted() {
+        let since = now.saturating_sub(3600) as i64;
+        let (count, oldest): (u32, Option<i64>) = tx.query_row(
+            "SELECT COUNT(*), MIN(at) FROM password_failures WHERE subject = ?1 AND trusted = 0 AND at > ?2",
+            params![subject, since],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if count >= PASSWORD_HOURLY_CAP {
+            let wait = (oldest.unwrap_or(since) as u64 + 3600).saturating_sub(now);
+            return Err(Error::throttled(
+                wait,
+                format!(
+                    "Too many wrong passwords for this login in the last hour. Try again in {wait} seconds, \
+                     or sign in on a device you chose not to be asked for codes on."
+                ),
+            ));
+        }
+    }
+    tx.execute(
+        "INSERT INTO password_failures (subject, key, trusted, at) VALUES (?1, ?2, ?3, ?4)",
+        params![subject, stored, key.trusted(), now as i64],
+    )?;
+    Ok(Reserved { row: tx.last_insert_rowid(), key: stored })
 }
 
-pub fn clear_password(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
-    tx.execute("UPDATE logins SET password_failures = 0, password_failed_at = NULL WHERE id = ?1", [login_id])?;
+/// The password was right: the reserved try was no failure, and the key's run of failures
+/// ends (they still count towards the login's hourly cap).
+pub fn password_ok(tx: &Transaction<'_>, subject: &str, reserved: &Reserved) -> Result<()> {
+    tx.execute("DELETE FROM password_failures WHERE id = ?1", [reserved.row])?;
+    tx.execute(
+        "UPDATE password_failures SET cleared = 1 WHERE subject = ?1 AND key = ?2",
+        params![subject, reserved.key],
+    )?;
     Ok(())
 }
 

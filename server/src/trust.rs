@@ -19,11 +19,17 @@
 //! loopback address is its own network, so tests on one machine can play "the IP changed"
 //! with 127.0.0.1 and 127.0.0.2. The peer is the TCP peer: `X-Forwarded-For` is ignored,
 //! since anyone can write it (a deployment behind a proxy would read the proxy's header).
+//!
+//! **One device at a time.** Besides "Require codes on all devices", the trusted devices and
+//! browsers can be listed (what: kind, user agent, version; where: the network; when: added,
+//! last used, expiry) and one of them revoked by its trust id. A token revoked that way is
+//! reported as `logged_out` when presented again, as if that device had signed out.
 
 use std::net::IpAddr;
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use twostep_core::protocol::TrustLoss;
+use twostep_core::protocol::endpoints::TrustedDevice;
+use twostep_core::protocol::{ClientKind, TrustLoss};
 use zeroize::Zeroizing;
 
 use crate::crypto;
@@ -134,13 +140,28 @@ pub fn current_epoch(tx: &Transaction<'_>, login_id: &str) -> Result<u64> {
     Ok(tx.query_row("SELECT trust_epoch FROM logins WHERE id = ?1", [login_id], |r| r.get::<_, i64>(0))? as u64)
 }
 
+/// The trust id of `token` when it counts for this sign-in right now; nothing is changed
+/// (the password throttle keys a trusted device's tries by it).
+pub fn live_id(tx: &Transaction<'_>, token: &str, presented: &Presented<'_>, now: u64) -> Result<Option<String>> {
+    let hash = crypto::hash_token(token);
+    let stored = load(tx, &hash)?;
+    let epoch = current_epoch(tx, presented.login_id)?;
+    if evaluate(stored.as_ref(), presented, epoch, now).is_err() {
+        return Ok(None);
+    }
+    Ok(tx.query_row("SELECT id FROM trust_tokens WHERE token_hash = ?1", [&hash], |r| r.get(0)).optional()?)
+}
+
 /// Checks a presented token at sign-in. A token of this login that no longer counts is
-/// revoked with its reason, so it never counts again.
+/// revoked with its reason, so it never counts again; one that counts is marked used.
 pub fn check(tx: &Transaction<'_>, token: &str, presented: &Presented<'_>, now: u64) -> Result<Result<(), TrustLoss>> {
     let hash = crypto::hash_token(token);
     let stored = load(tx, &hash)?;
     let epoch = current_epoch(tx, presented.login_id)?;
     let verdict = evaluate(stored.as_ref(), presented, epoch, now);
+    if verdict.is_ok() {
+        tx.execute("UPDATE trust_tokens SET last_used_at = ?2 WHERE token_hash = ?1", params![hash, now as i64])?;
+    }
     if let (Err(reason), Some(t)) = (verdict, &stored) {
         if t.lost.is_none() && t.login_id == presented.login_id {
             tx.execute(
@@ -152,23 +173,40 @@ pub fn check(tx: &Transaction<'_>, token: &str, presented: &Presented<'_>, now: 
     Ok(verdict)
 }
 
+/// What the trusted device said it is, for the list in security settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Described<'a> {
+    pub kind: &'a str,
+    pub user_agent: &'a str,
+}
+
 /// Issues a token for this device; returns it and its expiry.
-pub fn issue(tx: &Transaction<'_>, presented: &Presented<'_>, now: u64, ttl: u64) -> Result<(Zeroizing<String>, u64)> {
+pub fn issue(
+    tx: &Transaction<'_>,
+    presented: &Presented<'_>,
+    described: Described<'_>,
+    now: u64,
+    ttl: u64,
+) -> Result<(Zeroizing<String>, u64)> {
     let token = crypto::new_token();
     let epoch = current_epoch(tx, presented.login_id)?;
     let expires_at = now.saturating_add(ttl);
     tx.execute(
-        "INSERT INTO trust_tokens (token_hash, login_id, device_id, app_version, network, epoch, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO trust_tokens (token_hash, id, login_id, device_id, app_version, network, epoch, created_at,
+                                   expires_at, client_kind, user_agent)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             crypto::hash_token(&token),
+            crypto::new_id(),
             presented.login_id,
             presented.device_id,
             presented.app_version,
             presented.network,
             epoch as i64,
             now as i64,
-            expires_at as i64
+            expires_at as i64,
+            described.kind,
+            described.user_agent
         ],
     )?;
     Ok((token, expires_at))
@@ -193,6 +231,44 @@ pub fn count_trusted(tx: &Transaction<'_>, login_id: &str, now: u64) -> Result<u
         params![login_id, epoch as i64, now as i64],
         |r| r.get(0),
     )?)
+}
+
+/// The devices whose trust still counts, newest first; `this_device` is the session's.
+pub fn list(tx: &Transaction<'_>, login_id: &str, this_device: Option<&str>, now: u64) -> Result<Vec<TrustedDevice>> {
+    let epoch = current_epoch(tx, login_id)?;
+    let mut stmt = tx.prepare(
+        "SELECT id, client_kind, user_agent, app_version, network, created_at, last_used_at, expires_at, device_id
+         FROM trust_tokens
+         WHERE login_id = ?1 AND revoked_at IS NULL AND epoch = ?2 AND expires_at > ?3
+         ORDER BY created_at DESC, id",
+    )?;
+    let rows = stmt.query_map(params![login_id, epoch as i64, now as i64], |r| {
+        let kind: String = r.get(1)?;
+        let device_id: String = r.get(8)?;
+        Ok(TrustedDevice {
+            trust_id: r.get(0)?,
+            kind: if kind == "app" { ClientKind::App } else { ClientKind::Browser },
+            user_agent: r.get(2)?,
+            app_version: r.get(3)?,
+            network: r.get(4)?,
+            added_at: r.get::<_, i64>(5)? as u64,
+            last_used_at: r.get::<_, Option<i64>>(6)?.map(|v| v as u64),
+            expires_at: r.get::<_, i64>(7)? as u64,
+            this_device: this_device == Some(device_id.as_str()),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Revokes the trust `trust_id` of this login (reported as `logged_out` from then on);
+/// false when there is no such live trust.
+pub fn revoke_one(tx: &Transaction<'_>, login_id: &str, trust_id: &str, now: u64) -> Result<bool> {
+    let n = tx.execute(
+        "UPDATE trust_tokens SET revoked_at = ?3, lost_reason = ?4
+         WHERE id = ?1 AND login_id = ?2 AND revoked_at IS NULL",
+        params![trust_id, login_id, now as i64, TrustLoss::LoggedOut.code()],
+    )?;
+    Ok(n > 0)
 }
 
 /// "Require codes on all devices": every token issued so far stops counting at once.

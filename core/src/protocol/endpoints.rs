@@ -13,14 +13,19 @@
 //! | `POST /v1/methods/change` | session | [`ChangeMethods`] → [`EnrollmentStarted`] |
 //! | `POST /v1/methods/send` | session | [`SendCode`] → [`CodeSent`] (a code to a current SMS/voice method, the proof for a change) |
 //! | `POST /v1/devices` | session | [`RegisterDevice`] → [`DeviceRegistered`] |
+//! | `GET  /v1/devices` | full session | → [`Devices`] (the phones that approve sign-ins) |
+//! | `DELETE /v1/devices/{device}` | full session | → [`DeviceRemoved`] (a lost phone stops approving) |
 //! | `POST /v1/devices/{device}/challenges` | device signature | [`SignedEnvelope`] of [`DeviceProof`] → [`PendingChallenges`] |
 //! | `POST /v1/challenges/{id}/answer` | device signature | [`SignedEnvelope`] of [`Answer`] → [`AnswerAccepted`] |
 //! | `GET  /v1/methods` | session | → [`CurrentMethods`] (the login's primary and backup, masked) |
 //! | `GET  /v1/trust` | session | → [`TrustSummary`] |
 //! | `POST /v1/trust/require-codes` | session | → [`TrustSummary`] ("Require codes on all devices") |
+//! | `GET  /v1/trust/devices` | full session | → [`TrustedDevices`] (what, where, last used) |
+//! | `DELETE /v1/trust/devices/{trust}` | full session | → [`TrustRevoked`] (codes again on that one device) |
 //! | `POST /v1/logout` | session | [`Logout`] → [`LoggedOut`] |
 //! | `GET  /v1/time` | – | → [`ServerTime`] (for correcting a clock before any sign-in) |
 //! | `GET  /v1/dev/outbox?email=` | dev mode only | → [`Outbox`] (the SMS/voice messages sent) |
+//! | `POST /v1/dev/clock` | dev mode only | [`AdvanceClock`] → [`ServerTime`] (moves the server's clock forward) |
 //!
 //! "session" means `Authorization: Bearer <session token>`. Every response carries a `Date`
 //! header, which clients use to correct their clock. Errors: [`super::ErrorBody`].
@@ -31,7 +36,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientInfo, MethodChoice, MethodKind, MethodSummary, Role, SignedEnvelope, TrustLoss};
+use super::{ClientInfo, ClientKind, MethodChoice, MethodKind, MethodSummary, Role, SignedEnvelope, TrustLoss};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateLogin {
@@ -250,4 +255,71 @@ pub struct OutboxMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerTime {
     pub now: u64,
+}
+
+/// One phone registered for push approval, as security settings list it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    pub device_id: String,
+    /// As the phone registered it, e.g. "android" or "ios".
+    pub platform: String,
+    pub app_version: String,
+    pub added_at: u64,
+    /// The last time the phone fetched or answered a sign-in request; `None` if never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<u64>,
+    /// Registered from the device this session belongs to.
+    pub this_device: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Devices {
+    /// Oldest first.
+    pub devices: Vec<DeviceSummary>,
+    /// How many the login may register.
+    pub max_devices: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRemoved {
+    pub device_id: String,
+}
+
+/// One device or browser whose "Don't ask for codes on this device" still counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedDevice {
+    /// Names this trust for revoking it; not the token.
+    pub trust_id: String,
+    pub kind: ClientKind,
+    /// What: the browser or app as it described itself, e.g. "Firefox 128 on Linux".
+    pub user_agent: String,
+    pub app_version: String,
+    /// Where: the network the trust is bound to (an IPv4 /24 or an IPv6 /64).
+    pub network: String,
+    pub added_at: u64,
+    /// The last sign-in that skipped codes thanks to it; `None` if none yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<u64>,
+    pub expires_at: u64,
+    /// The device this session belongs to.
+    pub this_device: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedDevices {
+    /// Newest first.
+    pub devices: Vec<TrustedDevice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustRevoked {
+    pub trust_id: String,
+    /// Devices still trusted after this one.
+    pub trusted_devices: u32,
+}
+
+/// Dev mode only: moves the server's clock forward, so expiry can be tested from outside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvanceClock {
+    pub advance_seconds: u64,
 }

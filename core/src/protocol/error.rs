@@ -29,24 +29,33 @@ pub enum ErrorCode {
     UnknownDevice,
     BadSignature,
     AnswerExpired,
-    /// Too many push requests for this login right now.
+    /// Too many push requests or codes sent for this login right now.
     RateLimited,
+    /// The login already has the most push devices allowed; remove one first.
+    TooManyDevices,
+    /// A signed message carries a protocol version (`v`) this server does not speak.
+    UnsupportedVersion,
     Internal,
+    /// The server is at its bound of concurrent password checks: retry after `retry_after`.
+    Busy,
 }
 
 impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::InvalidRequest | ErrorCode::RuleViolation => 400,
+            ErrorCode::InvalidRequest | ErrorCode::RuleViolation | ErrorCode::UnsupportedVersion => 400,
             ErrorCode::Unauthorized | ErrorCode::WrongPassword | ErrorCode::WrongCode | ErrorCode::BadSignature => 401,
             ErrorCode::UnknownDevice | ErrorCode::WrongNumber => 403,
             ErrorCode::NotFound => 404,
-            ErrorCode::AlreadyExists | ErrorCode::WrongState | ErrorCode::CodeReused | ErrorCode::ChallengeAnswered => {
-                409
-            }
+            ErrorCode::AlreadyExists
+            | ErrorCode::WrongState
+            | ErrorCode::CodeReused
+            | ErrorCode::ChallengeAnswered
+            | ErrorCode::TooManyDevices => 409,
             ErrorCode::ChallengeExpired | ErrorCode::AnswerExpired => 410,
             ErrorCode::Throttled | ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
+            ErrorCode::Busy => 503,
         }
     }
 }
@@ -68,7 +77,7 @@ pub struct ApiError {
     /// The broken rule's stable code, for `rule_violation`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-    /// Seconds to wait, for `throttled` and `rate_limited`.
+    /// Seconds to wait, for `throttled`, `rate_limited` and `busy` (also sent as `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }

@@ -8,3 +8,11 @@ mod logins;
 mod push;
 mod signin;
 mod trust;
+
+// Attacks and hardening.
+mod at_rest;
+mod code_attacks;
+mod dev_clock;
+mod devices;
+mod session_attacks;
+mod throttle_attacks;

@@ -10,18 +10,18 @@ use twostep_core::protocol::{Answer, Challenge, Decision, DeviceProof, ErrorCode
 
 use crate::support::*;
 
-struct Phone {
-    key: SigningKey,
-    device_id: String,
-    server_key: String,
+pub struct Phone {
+    pub key: SigningKey,
+    pub device_id: String,
+    pub server_key: String,
 }
 
-fn fresh_id() -> String {
+pub fn fresh_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     format!("id-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-async fn register_phone(h: &Harness, session: &str) -> Phone {
+pub async fn register_phone(h: &Harness, session: &str) -> Phone {
     let key = SigningKey::generate();
     let req = RegisterDevice {
         public_key: key.public_key_b64(),
@@ -34,7 +34,7 @@ async fn register_phone(h: &Harness, session: &str) -> Phone {
     Phone { key, device_id: registered.device_id, server_key: registered.server_public_key }
 }
 
-fn proof(phone: &Phone, now: u64) -> SignedEnvelope {
+pub fn proof(phone: &Phone, now: u64) -> SignedEnvelope {
     phone.key.sign(&DeviceProof {
         v: 1,
         device_id: phone.device_id.clone(),
@@ -44,12 +44,12 @@ fn proof(phone: &Phone, now: u64) -> SignedEnvelope {
     })
 }
 
-async fn fetch_raw(h: &Harness, phone: &Phone, env: &SignedEnvelope) -> Response {
+pub async fn fetch_raw(h: &Harness, phone: &Phone, env: &SignedEnvelope) -> Response {
     h.post(&format!("/v1/devices/{}/challenges", phone.device_id), env, None).await
 }
 
 /// The phone's pending challenges, each checked against the pinned server key.
-async fn fetch(h: &Harness, phone: &Phone) -> Vec<Challenge> {
+pub async fn fetch(h: &Harness, phone: &Phone) -> Vec<Challenge> {
     let pending: PendingChallenges = fetch_raw(h, phone, &proof(phone, h.now())).await.ok();
     pending
         .challenges
@@ -58,7 +58,7 @@ async fn fetch(h: &Harness, phone: &Phone) -> Vec<Challenge> {
         .collect()
 }
 
-fn answer_of(phone: &Phone, c: &Challenge, decision: Decision, number: Option<u32>, now: u64) -> Answer {
+pub fn answer_of(phone: &Phone, c: &Challenge, decision: Decision, number: Option<u32>, now: u64) -> Answer {
     Answer {
         v: 1,
         id: fresh_id(),
@@ -72,7 +72,7 @@ fn answer_of(phone: &Phone, c: &Challenge, decision: Decision, number: Option<u3
     }
 }
 
-async fn send_answer(h: &Harness, challenge_id: &str, env: &SignedEnvelope) -> Response {
+pub async fn send_answer(h: &Harness, challenge_id: &str, env: &SignedEnvelope) -> Response {
     h.post(&format!("/v1/challenges/{challenge_id}/answer"), env, None).await
 }
 
@@ -93,11 +93,11 @@ async fn setup() -> Setup {
     Setup { h, account, phone, attempt }
 }
 
-async fn start_push(h: &Harness, attempt: &str, remember_device: bool) -> Response {
+pub async fn start_push(h: &Harness, attempt: &str, remember_device: bool) -> Response {
     h.post(&format!("/v1/signin/{attempt}/push"), &StartPush { remember_device }, None).await
 }
 
-async fn status(h: &Harness, attempt: &str) -> AttemptStatus {
+pub async fn status(h: &Harness, attempt: &str) -> AttemptStatus {
     h.get(&format!("/v1/signin/{attempt}"), None).await.ok()
 }
 

@@ -118,6 +118,7 @@ impl Harness {
         config.clock = clock.clone();
         config.password_cost = PasswordCost::INSECURE_FOR_TESTS;
         config.dev_outbox = true;
+        config.dev_clock = true;
         adjust(&mut config);
         let server = Server::start(config).expect("the server starts");
         Self {
@@ -283,6 +284,43 @@ impl Harness {
         // The step is used now; the next sign-in needs the next one.
         self.advance(30);
         signed
+    }
+}
+
+/// A client from `ip` (any 127.0.0.0/8 address: each is its own network to the server).
+pub fn client_from(ip: Ipv4Addr) -> reqwest::Client {
+    client(IpAddr::V4(ip))
+}
+
+/// Delivers nothing and keeps every message it is handed, code included: what an SMS
+/// gateway would receive, for tests of a server that does not keep codes (no dev outbox).
+#[derive(Default)]
+pub struct Captured(pub std::sync::Mutex<Vec<OutboxMessage>>);
+
+impl twostep_server::CodeSender for Captured {
+    fn deliver(&self, message: &OutboxMessage) -> Result<(), String> {
+        self.0.lock().unwrap().push(message.clone());
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn last_code(&self) -> String {
+        self.0.lock().unwrap().last().expect("a code was sent").code.clone()
+    }
+}
+
+impl Harness {
+    /// Moves the server's clock forward over HTTP (`POST /v1/dev/clock`); returns its time.
+    pub async fn dev_advance(&self, secs: u64) -> u64 {
+        let time: ServerTime = self.post("/v1/dev/clock", &AdvanceClock { advance_seconds: secs }, None).await.ok();
+        time.now
+    }
+
+    /// The server's time (`GET /v1/time`), which the dev clock moves and the fixed clock does not know.
+    pub async fn server_now(&self) -> u64 {
+        let time: ServerTime = self.get("/v1/time", None).await.ok();
+        time.now
     }
 }
 
