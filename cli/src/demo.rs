@@ -376,7 +376,7 @@ fn expect_trust_lost(s: &mut Story, outcome: SignInOutcome, reason: twostep_core
             s.see(format!("\"{}\"", c.trust_lost_message().unwrap_or("(no reason given)")));
             s.check(c.trust_lost == Some(reason), &format!("a code is asked again, because: {}", reason.code()));
         }
-        other => s.check(false, &format!("a code is asked again (got {other:?})")),
+        other => s.check(false, &format!("a code is asked again (got: {})", signed_in_as(&other))),
     }
 }
 
@@ -387,7 +387,7 @@ fn code_required(s: &mut Story, outcome: SignInOutcome, expectation: &str) -> Re
             Ok(c)
         }
         other => {
-            s.check(false, &format!("{expectation} (got {other:?})"));
+            s.check(false, &format!("{expectation} (got: {})", signed_in_as(&other)));
             Err(ClientError::Internal("the story cannot go on".into()))
         }
     }
@@ -400,6 +400,15 @@ fn status_login(client: &Client) -> Result<String, ClientError> {
 /// The newest code in the SMS/voice outbox: what the seller reads on the phone.
 fn last_code(server: &RunningServer) -> String {
     server.last_code(EMAIL).unwrap_or_default()
+}
+
+/// A sign-in outcome in the seller's words, for a step that went otherwise.
+fn signed_in_as(outcome: &SignInOutcome) -> &'static str {
+    match outcome {
+        SignInOutcome::SignedIn(_) => "signed in without a code",
+        SignInOutcome::EnrollmentRequired { .. } => "asked to turn on two-step verification",
+        SignInOutcome::CodeRequired(_) => "asked for a code",
+    }
 }
 
 /// What the seller is shown: the server's own sentence for a refusal, never a code name.
