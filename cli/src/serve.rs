@@ -75,7 +75,7 @@ fn resolve(text: &str) -> Result<SocketAddr, CliError> {
     if let Ok(addr) = text.parse::<SocketAddr>() {
         return Ok(addr);
     }
-    if !text.rsplit_once(':').is_some_and(|(_, port)| port.parse::<u16>().is_ok()) {
+    if text.rsplit_once(':').is_none_or(|(_, port)| port.parse::<u16>().is_err()) {
         return Err(bad("no port number"));
     }
     let all: Vec<SocketAddr> = text.to_socket_addrs().map_err(|_| bad("the host name is not known"))?.collect();

@@ -3,8 +3,8 @@
 //! In a terminal it takes the whole screen (the alternate screen, so no code stays on screen
 //! after exit) in raw mode, and ends on `q`, Esc or Ctrl-C, giving the terminal back as it
 //! was even on an error. Each frame fits the terminal's width (80 columns when it cannot be
-//! told): names are shortened with `…` first, and any line still too long is cut, never
-//! wrapped. Piped, it prints frame after frame (for scripts, with `--frames`).
+//! told): on a narrow terminal the countdown bar is left out first, then names are shortened
+//! with `…`, and any line still too long is cut, never wrapped. Piped, it prints frame after frame (for scripts, with `--frames`).
 //!
 //! Each refresh is one `Vault::codes` call, as an app's code screen would make. HOTP entries
 //! are listed without a code (making one would use up a counter value). The vault is only
@@ -159,6 +159,13 @@ pub fn render(entries: &[Entry], codes: &[EntryCode], now: u64, width: usize) ->
             // The hint goes in the last column, so it does not widen the bar's.
             None => vec![id.clone(), name, "-".into(), String::new(), format!("hotp: twostep code {id}")],
         });
+    }
+    // Narrow terminal: the bar goes first (the seconds left say the same), then names shrink.
+    let widest = |rows: &[Vec<String>]| output::table(rows).lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    if widest(&rows) > width {
+        for row in rows.iter_mut().filter(|r| r.len() > 3) {
+            row.remove(3);
+        }
     }
     fit_names(&mut rows, width);
     let header = format!("Codes at {} UTC (q to quit)", clock_time(now));

@@ -162,11 +162,15 @@ const LONG_HOTP: &str = "otpauth://hotp/An%20Issuer%20With%20A%20Remarkably%20Lo
 const OTHER: &str = "otpauth://totp/Other:bob?secret=MFRGGZDFMZTWQ2LKNNWG23TPOA&issuer=Other";
 
 fn watch_until(key: &str) -> (String, i32) {
+    watch_in(80, key)
+}
+
+fn watch_in(columns: u16, key: &str) -> (String, i32) {
     let home = home_with(&[GITHUB, LONG_HOTP, OTHER]);
-    let mut t = in_80_columns(home.cmd(&["watch", "ada", "--at", "59"]));
+    let mut t = in_columns(columns, home.cmd(&["watch", "ada", "--at", "59"]));
     let mut seen = t.exp_string("quit").unwrap() + "quit";
-    // Wait for one whole frame, then press the key.
-    seen.push_str(&(t.exp_string("hotp: twostep code").unwrap() + "hotp: twostep code"));
+    // Wait for one whole frame (the next one starts by moving home), then press the key.
+    seen.push_str(&(t.exp_string("\x1b[H").unwrap() + "\x1b[H"));
     if key == "ctrl-c" {
         t.send_control('c').unwrap();
     } else {
@@ -207,6 +211,20 @@ fn watch_shows_only_what_the_query_selects_and_fits_80_columns() {
     assert!(!text.contains("Other"), "QUERY leaves bob out: {text}");
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+    }
+}
+
+/// On a terminal narrower than a row, names are shortened first and lines are cut, never
+/// wrapped (a wrapped line would scroll the frame).
+#[test]
+fn watch_on_a_narrow_terminal_cuts_lines_instead_of_wrapping() {
+    let (seen, status) = watch_in(50, "q");
+    assert_eq!(status, 0);
+    let text = screen_text(&seen);
+    assert!(text.contains("287 082"), "the code still shows: {text}");
+    assert!(!text.contains("[---"), "the bar is left out first: {text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 50, "{} columns: {line}", line.chars().count());
     }
 }
 

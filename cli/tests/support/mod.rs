@@ -130,11 +130,12 @@ pub fn in_terminal(cmd: Command) -> rexpect::session::PtySession {
     rexpect::session::spawn_command(cmd, Some(20_000)).unwrap()
 }
 
-/// [`in_terminal`] with an 80×24 terminal, set by `stty` before the binary starts (a new
-/// pseudo-terminal has no size).
-pub fn in_80_columns(cmd: Command) -> rexpect::session::PtySession {
+/// [`in_terminal`] with a terminal `columns` wide and 24 rows, set by `stty` before the binary
+/// starts (a new pseudo-terminal has no size).
+pub fn in_columns(columns: u16, cmd: Command) -> rexpect::session::PtySession {
     let mut sized = Command::new("sh");
-    sized.args(["-c", "stty cols 80 rows 24 && exec \"$0\" \"$@\""]).arg(cmd.get_program()).args(cmd.get_args());
+    let script = format!("stty cols {columns} rows 24 && exec \"$0\" \"$@\"");
+    sized.args(["-c", &script]).arg(cmd.get_program()).args(cmd.get_args());
     for (key, value) in cmd.get_envs() {
         match value {
             Some(value) => sized.env(key, value),
