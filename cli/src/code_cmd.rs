@@ -38,6 +38,12 @@ fn of_uri(arg: &str, args: &CodeArgs) -> Result<(), CliError> {
 
 /// `--secret BASE32` with the parameters `oathtool` takes.
 fn of_secret(arg: &str, args: &CodeArgs) -> Result<(), CliError> {
+    if arg != "-" {
+        eprintln!(
+            "note: a secret typed as an argument stays in the shell history and shows in the process list; \
+             `--secret -` reads it from standard input"
+        );
+    }
     let text = input::uri_argument(arg)?;
     let (secret, notes) =
         uri::secret_from_base32(&text).map_err(|e| CliError::Invalid(format!("the secret was refused: {e}")))?;

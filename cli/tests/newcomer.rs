@@ -574,3 +574,15 @@ fn completions_and_the_manual_come_from_the_same_definitions() {
     assert!(man.stdout.contains("twostep\\-passphrase") || man.stdout.contains("twostep-passphrase"));
     assert!(man.stdout.contains("Exit status"));
 }
+
+#[test]
+fn a_secret_typed_as_an_argument_still_works_with_a_note_and_is_never_echoed() {
+    let secret = b32(SEED_SHA1);
+    let mut cmd = twostep();
+    cmd.args(["code", "--secret", &secret, "--at", "59"]);
+    let run = Run::of(cmd);
+    run.assert_ok();
+    assert_eq!(run.stdout, "287082\n");
+    assert!(run.stderr.contains("`--secret -`"), "{}", run.stderr);
+    assert!(!run.stderr.contains(&secret), "{}", run.stderr);
+}
