@@ -71,9 +71,10 @@ impl fmt::Display for CliError {
             | CliError::Invalid(m)
             | CliError::Failed(m)
             | CliError::WrongPassword(m) => f.write_str(m),
-            CliError::WrongPassphrase => {
-                f.write_str("the passphrase does not open this vault; the vault was left as it is")
-            }
+            CliError::WrongPassphrase => f.write_str(
+                "the passphrase does not open this vault (it was left as it is); check the passphrase, \
+                 or TWOSTEP_PASSPHRASE if it is set",
+            ),
             CliError::NoVault(path) => write!(
                 f,
                 "there is no vault at {}; `twostep add URI` or `twostep import FILE` creates one",

@@ -54,10 +54,14 @@ pub fn open_or_create(args: &VaultArgs) -> Result<Vault, CliError> {
     let passphrase = passphrase(&path, true)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         create_private_dir(parent).map_err(|e| {
-            CliError::Failed(format!(
-                "could not create the folder {}: {}",
-                parent.display(),
+            let why = if parent.exists() || e.kind() == std::io::ErrorKind::NotADirectory {
+                "a file is in the way, where a folder must be"
+            } else {
                 crate::error::io_words(&e)
+            };
+            CliError::Failed(format!(
+                "could not create the folder {}: {why}; choose another vault path with --vault",
+                parent.display()
             ))
         })?;
     }

@@ -104,7 +104,7 @@ pub fn import(vault_args: &VaultArgs, args: &ImportArgs) -> Result<(), CliError>
                     "{source}: the format could not be recognised; name it with --from (see `twostep import --help`)"
                 ))
             })?;
-            eprintln!("{source}: recognised as {} (--from {format} to say so, or --from another)", format.app());
+            eprintln!("{source}: recognised as {}, read as such (--from FORMAT says otherwise)", format.app());
             format
         }
     };

@@ -45,7 +45,7 @@ fn import_recognises_an_aegis_file_by_default_and_says_so() {
     let file = home.write("aegis.json", AEGIS_PLAIN);
     let run = home.run(&["import", file.to_str().unwrap()]);
     run.assert_ok();
-    assert!(run.stderr.contains("recognised as Aegis"), "{}", run.stderr);
+    assert!(run.stderr.contains("recognised as Aegis, read as such"), "{}", run.stderr);
     assert!(!run.all().contains("refused"), "{}", run.all());
     assert_eq!(home.list_json().len(), 2);
 }
@@ -585,4 +585,17 @@ fn a_secret_typed_as_an_argument_still_works_with_a_note_and_is_never_echoed() {
     assert_eq!(run.stdout, "287082\n");
     assert!(run.stderr.contains("`--secret -`"), "{}", run.stderr);
     assert!(!run.stderr.contains(&secret), "{}", run.stderr);
+}
+
+#[test]
+fn a_vault_path_under_a_file_says_a_file_is_in_the_way() {
+    let home = Home::new();
+    let file = home.write("afile", "not a folder");
+    let path = file.join("vault.db");
+    let mut cmd = twostep();
+    cmd.env("TWOSTEP_PASSPHRASE", PASSPHRASE).args(["--vault", path.to_str().unwrap(), "add", "-"]);
+    let run = Run::with_input(cmd, GITHUB);
+    run.assert_status(1);
+    assert!(run.stderr.contains("a file is in the way"), "{}", run.stderr);
+    assert!(!run.stderr.contains("os error"), "{}", run.stderr);
 }
