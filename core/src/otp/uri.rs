@@ -1,4 +1,5 @@
-//! `otpauth://` URIs (Google's Key Uri Format): a strict parser and a canonical writer.
+//! `otpauth://` URIs (Google's Key Uri Format): a parser, strict wherever a guess could give
+//! wrong codes, and a canonical writer.
 //!
 //! Owns: reading one URI into a [`Credential`] and writing a [`Credential`] back as a URI that
 //! this parser (and other authenticators) read to the same credential. Does not own: QR
