@@ -36,6 +36,13 @@ pub struct ServeArgs {
 
 pub fn run(args: &ServeArgs) -> Result<(), CliError> {
     let wanted = resolve(&args.addr)?;
+    if args.db.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{} is a folder; --db takes a database file, e.g. {}",
+            args.db.display(),
+            args.db.join("server.db").display()
+        )));
+    }
     // Bound first: a port in use must not leave a fresh database behind.
     let probe = TcpListener::bind(wanted).map_err(|e| {
         let why = match e.kind() {

@@ -286,6 +286,6 @@ fn confirm(entry: &Entry) -> Result<bool, CliError> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| CliError::Failed(format!("could not read the answer: {e}")))?;
+        .map_err(|e| CliError::Failed(format!("could not read the answer: {}", crate::error::io_words(&e))))?;
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
