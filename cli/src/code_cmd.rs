@@ -30,9 +30,7 @@ pub fn run(vault_args: &VaultArgs, args: &CodeArgs) -> Result<(), CliError> {
 fn of_uri(arg: &str, args: &CodeArgs) -> Result<(), CliError> {
     let text = input::uri_argument(arg)?;
     let (credential, notes) = uri::parse_noting(&text).map_err(|e| CliError::bad_uri(&e))?;
-    for note in notes {
-        eprintln!("note: {note}");
-    }
+    output::print_notes(&notes);
     print_code(&credential, args)
 }
 
@@ -47,9 +45,7 @@ fn of_secret(arg: &str, args: &CodeArgs) -> Result<(), CliError> {
     let text = input::uri_argument(arg)?;
     let (secret, notes) =
         uri::secret_from_base32(&text).map_err(|e| CliError::Invalid(format!("the secret was refused: {e}")))?;
-    for note in notes {
-        eprintln!("note: {note}");
-    }
+    output::print_notes(&notes);
     let params = match (args.hotp, args.counter) {
         (true, Some(counter)) => Params::hotp(Algorithm::Sha1, args.digits, counter),
         (true, None) => return Err(CliError::Usage("--hotp needs --counter C".into())),

@@ -24,9 +24,7 @@ use crate::{input, select, unlock};
 pub fn add(vault_args: &VaultArgs, args: &AddArgs) -> Result<(), CliError> {
     let text = input::uri_argument(&args.uri)?;
     let (credential, notes) = uri::parse_noting(&text).map_err(|e| CliError::bad_uri(&e))?;
-    for note in notes {
-        eprintln!("note: {note}");
-    }
+    output::print_notes(&notes);
     let mut vault = unlock::open_or_create(vault_args)?;
     if let Some(Some(id)) = vault.find_duplicates(std::slice::from_ref(&credential))?.first() {
         let existing = vault.get(id)?;

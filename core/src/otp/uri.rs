@@ -111,10 +111,7 @@ impl std::fmt::Display for Leniency {
                  as Google Authenticator and Aegis do (rename the entry if it is wrong)"
             }
             Leniency::SpacesInSecret => "the secret had spaces in it; they were ignored",
-            Leniency::HotpCounterMissing => {
-                "the hotp URI has no counter; it starts at 0, as in Google Authenticator \
-                 (`twostep resync` finds it if the codes are refused)"
-            }
+            Leniency::HotpCounterMissing => "the hotp URI has no counter; it starts at 0, as in Google Authenticator",
         })
     }
 }
