@@ -8,27 +8,33 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-/// The table printed at the end of `twostep --help`; [`crate::error`] keeps the numbers.
+/// The exit statuses, at the end of `twostep --help` and of every subcommand's help;
+/// [`crate::error`] keeps the numbers.
+pub const EXIT_STATUS: &str = "\
+Exit status:
+  0  success
+  1  any other failure (a file that cannot be read, a damaged vault, storage, the network)
+  2  usage: bad arguments, or a needed answer (passphrase, --yes) was not given
+  3  wrong passphrase, backup or import password: the vault (and the file) were left as they are
+  4  there is no vault at the path (`add` or `import` creates one)
+  5  QUERY matched no entry, or several where exactly one is needed
+  6  invalid input: a URI, a secret, an import line, a backup file or a QR picture was refused
+     (the message names the field or the part)";
+
+/// The environment, at the end of `twostep --help`.
 const AFTER_HELP: &str = "\
 Environment:
   TWOSTEP_VAULT       the vault file (same as --vault)
   TWOSTEP_PASSPHRASE  the vault's passphrase; without it the passphrase is asked for
                       in the terminal, without echo (twice when a vault is created)
+  TWOSTEP_NEW_PASSPHRASE
+                      the new passphrase for `twostep passphrase`; without it the new
+                      passphrase is asked for twice in the terminal
   TWOSTEP_BACKUP_PASSWORD
                       the password of a backup (`backup`, `restore`); without it the
                       password is asked for in the terminal (twice for a new backup)
-
-Exit status:
-  0  success
-  1  any other failure (a file that cannot be read, a damaged vault, storage)
-  2  usage: bad arguments, or a needed answer (passphrase, --yes) could not be asked for
-  3  wrong passphrase, backup or import password: the vault (and the file) were left as they are
-  4  there is no vault at the path (`add` or `import` creates one)
-  5  QUERY matched no entry, or several where exactly one is needed
-  6  invalid input: a URI, an import line, a backup file or a QR picture was refused (the
-     message names the field or the part)
 
 Errors never quote a URI or a secret: an otpauth URI contains the secret.";
 
@@ -40,8 +46,7 @@ Errors never quote a URI or a secret: an otpauth URI contains the secret.";
     long_about = "Two-step verification codes on the desktop, kept in an encrypted vault.\n\n\
         `twostep code --uri URI` computes a code without any vault, like `oathtool --totp`. \
         The other commands work on the vault: a SQLite file in which every secret is sealed \
-        under a key that only the passphrase unlocks.",
-    after_help = AFTER_HELP
+        under a key that only the passphrase unlocks."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -53,29 +58,33 @@ pub struct Cli {
 /// Where the vault is; the passphrase comes from the environment or the terminal.
 #[derive(Args, Debug, Clone, Default)]
 pub struct VaultArgs {
-    /// The vault file [default: twostep/vault.db in the user's data directory, e.g.
-    /// $XDG_DATA_HOME or ~/.local/share]
-    #[arg(long, global = true, env = "TWOSTEP_VAULT", value_name = "PATH")]
+    /// The vault file, else $TWOSTEP_VAULT, else twostep/vault.db in the user's data directory
+    /// (e.g. $XDG_DATA_HOME or ~/.local/share)
+    // TWOSTEP_VAULT is read in `unlock::vault_path`, not by clap: clap would print its value
+    // in the help and write `--vault <PATH>` into usage lines as if it were required.
+    #[arg(long, global = true, value_name = "PATH")]
     pub vault: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Print codes: of one otpauth URI (no vault), or of the vault's entries
+    /// Print codes: of one otpauth URI or bare secret (no vault), or of the vault's entries
     #[command(after_help = CODE_HELP)]
     Code(CodeArgs),
-    /// Add one otpauth URI to the vault (creating the vault if there is none)
+    /// Add one otpauth URI to the vault (creating the vault if there is none); a key the vault
+    /// already holds is skipped with a note
     Add(AddArgs),
     /// List the vault's entries, without their secrets
     List(ListArgs),
-    /// Show live codes with a countdown, refreshed every second, until Ctrl-C
+    /// Show live codes with a countdown on the whole terminal until q, Esc or Ctrl-C
     Watch(WatchArgs),
     /// Remove one entry and its secret from the vault
     Remove(RemoveArgs),
     /// Change an entry's issuer and account names
     Rename(RenameArgs),
     /// Import another app's export (Google Authenticator, Aegis, 2FAS, Bitwarden, Ente, otpauth
-    /// URI lists): previewed, then added all or nothing (creating the vault if there is none)
+    /// URI lists), its format recognised: previewed, then added all or nothing (creating the
+    /// vault if there is none)
     Import(ImportArgs),
     /// Write an encrypted backup of the whole vault to a new file (never overwrites one)
     #[command(after_help = BACKUP_HELP)]
@@ -92,8 +101,17 @@ pub enum Command {
     Qr(QrArgs),
     /// Put an HOTP (counter) entry back in step from two consecutive codes of the other side
     Resync(ResyncArgs),
+    /// Change the vault's passphrase: the old one once, the new one twice (or
+    /// TWOSTEP_PASSPHRASE and TWOSTEP_NEW_PASSPHRASE); until the change is saved the old one
+    /// keeps working
+    Passphrase,
+    /// Print a shell completion script (e.g. `twostep completions bash > twostep.bash`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `twostep man | man -l -`
+    Man,
     /// Walk the whole seller story of two-step verification against an embedded backend
-    /// (temporary files; exits non-zero if any step does not behave as the help page says)
+    /// (temporary files, no vault; exits non-zero if any step does not behave as the
+    /// Seller Central help page "Two-Step Verification" says)
     Demo,
     /// Run the reference backend (seller login, two-step verification, push approvals,
     /// trusted devices) on this machine until stopped
@@ -109,26 +127,54 @@ HOTP (counter-based) entries: each code uses up one counter value, so an HOTP co
 and its counter advanced and saved, only when QUERY selects exactly that one entry. When
 several entries are shown, an HOTP entry is listed with the command that makes its code.
 
+Without a vault, like oathtool: --uri takes an otpauth URI, --secret a bare base32 secret
+(with --totp, the default, or --hotp --counter C). \"-\" reads either from standard input,
+which keeps it out of the shell history and the process list: never type a secret as an
+argument.
+
 Examples:
-  twostep code --uri \"$(cat github.uri)\" --at 59
+  twostep code --uri - < github.uri
+  twostep code --secret - --at 59 < github.key
+  twostep code --secret - --hotp --counter 4 < bank.key
   twostep code github
   twostep code github --plain | xclip";
 
 #[derive(Args, Debug)]
 pub struct CodeArgs {
     /// Show only the entries this selects (see below)
-    #[arg(conflicts_with = "uri")]
+    #[arg(conflicts_with_all = ["uri", "secret"])]
     pub query: Option<String>,
     /// Print the code of this otpauth URI and nothing else, without any vault ("-" reads the
     /// URI from standard input, keeping it out of the shell history); an hotp URI gives the
     /// code of its counter
-    #[arg(long, value_name = "URI")]
+    #[arg(long, value_name = "URI", conflicts_with = "secret")]
     pub uri: Option<String>,
+    /// Print the code of this base32 secret, without any vault; "-" reads it from standard
+    /// input (spaces are ignored)
+    #[arg(long, value_name = "BASE32")]
+    pub secret: Option<String>,
+    /// With --secret: a time-based code (the default), with this hash
+    #[arg(long, value_name = "HASH", num_args = 0..=1, default_missing_value = "sha1",
+          value_parser = ["sha1", "sha256", "sha512"], requires = "secret", conflicts_with = "hotp")]
+    pub totp: Option<String>,
+    /// With --secret: a counter-based code (needs --counter)
+    #[arg(long, requires_all = ["secret", "counter"])]
+    pub hotp: bool,
+    /// With --hotp: the counter value
+    #[arg(long, value_name = "C", requires = "hotp")]
+    pub counter: Option<u64>,
+    /// With --secret: digits of the code
+    #[arg(long, value_name = "N", default_value_t = 6, requires = "secret")]
+    pub digits: u8,
+    /// With --secret --totp: seconds each code lasts
+    #[arg(long, value_name = "S", default_value_t = 30, requires = "secret", conflicts_with = "hotp")]
+    pub period: u32,
     /// Compute codes at this Unix time instead of now
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<u64>,
-    /// Print only the code, ungrouped, for scripts; QUERY must select exactly one entry
-    #[arg(long, conflicts_with = "uri")]
+    /// Print only the code, ungrouped, for scripts; QUERY must select exactly one entry (with
+    /// --uri or --secret the code is always printed so)
+    #[arg(long)]
     pub plain: bool,
     /// Use this backend's clock (its Date header): shows the offset and warns when this
     /// computer's clock is off by more than a period
@@ -146,6 +192,8 @@ pub struct AddArgs {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
+    /// List only the entries this selects (as in `twostep code --help`)
+    pub query: Option<String>,
     /// Print a JSON array with the fields id, issuer, account, kind, algorithm, digits,
     /// period (null for hotp), counter (null unless hotp) and position
     #[arg(long)]
@@ -154,6 +202,8 @@ pub struct ListArgs {
 
 #[derive(Args, Debug)]
 pub struct WatchArgs {
+    /// Show only the entries this selects (as in `twostep code --help`)
+    pub query: Option<String>,
     /// Stop after this many refreshes instead of running until Ctrl-C (for scripts and tests)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub frames: Option<u64>,
@@ -189,7 +239,7 @@ pub struct RenameArgs {
 
 /// What `twostep import --help` adds: the formats, the password, and what happens when.
 const IMPORT_HELP: &str = "\
-Formats (--from):
+Formats (--from; by default the format is recognised from the content, and said):
   uris       one otpauth:// URI per line; blank lines and lines starting with # are skipped
   google     Google Authenticator's \"Transfer accounts\" export: the otpauth-migration://
              link of every QR code, one per line; every code of the export is needed
@@ -197,14 +247,15 @@ Formats (--from):
   2fas       a 2FAS backup (.2fas), plain or encrypted
   bitwarden  Bitwarden's JSON export (not the encrypted one): each login's TOTP
   ente       Ente Auth's plain text export
-  auto       guess the format from the file's content
+  auto       recognise the format from the file's content (the default)
 
 The password of an encrypted export comes from TWOSTEP_IMPORT_PASSWORD, or is asked for
 in the terminal without echo.
 
 Nothing is stored before the preview is printed, by entry number: what will be added, what
 the vault (or an earlier entry of the file) already holds, and what was refused and why.
-Duplicates are skipped. One refused entry stops the whole import unless --skip-invalid is
+A duplicate (the same key and settings as an entry of the vault or an earlier entry of the
+file, whatever its names) is skipped with a note, as `twostep add` does. One refused entry stops the whole import unless --skip-invalid is
 given; the rest is added in one transaction: all of it, or nothing. With --dry-run the
 preview is printed, nothing changes (no vault is created), and the exit status is the one
 the import would have.";
@@ -219,7 +270,7 @@ pub struct ImportArgs {
     #[arg(
         long,
         value_name = "FORMAT",
-        default_value = "uris",
+        default_value = "auto",
         value_parser = clap::builder::PossibleValuesParser::new(["uris", "google", "aegis", "2fas", "bitwarden", "ente", "auto"])
     )]
     pub from: String,
@@ -328,6 +379,25 @@ pub struct ResyncArgs {
     pub look_ahead: u64,
 }
 
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The whole command line as clap knows it, with the exit status table added to every
+/// subcommand's help: `--help`, `completions` and `man` all come from this.
+pub fn command() -> clap::Command {
+    Cli::command().after_help(format!("{AFTER_HELP}\n\n{EXIT_STATUS}")).mut_subcommands(|sub| {
+        let text = match sub.get_after_help() {
+            Some(own) => format!("{own}\n\n{EXIT_STATUS}"),
+            None => EXIT_STATUS.to_owned(),
+        };
+        sub.after_help(text)
+    })
+}
+
 /// Parses the process's arguments, exiting with status 2 on a usage error (0 for `--help`
 /// and `--version`).
 ///
@@ -335,8 +405,8 @@ pub struct ResyncArgs {
 /// is replaced by a placeholder first, so a misplaced URI never reaches the terminal.
 pub fn parse() -> Cli {
     let argv: Vec<OsString> = std::env::args_os().collect();
-    match Cli::try_parse_from(&argv) {
-        Ok(cli) => cli,
+    match command().try_get_matches_from(&argv).and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let secrets: Vec<String> = argv
                 .iter()
@@ -360,10 +430,9 @@ pub fn parse() -> Cli {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 }

@@ -132,13 +132,15 @@ pub fn backup_error(file: &Path, e: BackupError) -> CliError {
 
 fn read_backup(file: &Path) -> Result<Vec<u8>, CliError> {
     let shown = file.display();
-    let size = std::fs::metadata(file).map_err(|e| CliError::Failed(format!("could not read {shown}: {e}")))?.len();
+    let size = std::fs::metadata(file)
+        .map_err(|e| CliError::Failed(format!("could not read {shown}: {}", crate::error::io_words(&e))))?
+        .len();
     if size > MAX_BACKUP_BYTES {
         return Err(CliError::Invalid(format!(
             "{shown} is {size} bytes, larger than any Twostep backup; nothing was changed"
         )));
     }
-    std::fs::read(file).map_err(|e| CliError::Failed(format!("could not read {shown}: {e}")))
+    std::fs::read(file).map_err(|e| CliError::Failed(format!("could not read {shown}: {}", crate::error::io_words(&e))))
 }
 
 fn exists(file: &Path) -> CliError {
@@ -160,12 +162,16 @@ fn write_new(file: &Path, bytes: &[u8]) -> Result<(), CliError> {
     }
     let mut f = options.open(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(file),
-        _ => CliError::Failed(format!("could not create {}: {e}", file.display())),
+        _ => CliError::Failed(format!("could not create {}: {}", file.display(), crate::error::io_words(&e))),
     })?;
     if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
         drop(f);
         let _ = std::fs::remove_file(file);
-        return Err(CliError::Failed(format!("could not write {}: {e}; no backup was left there", file.display())));
+        return Err(CliError::Failed(format!(
+            "could not write {}: {}; no backup was left there",
+            file.display(),
+            crate::error::io_words(&e)
+        )));
     }
     Ok(())
 }

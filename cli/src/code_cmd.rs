@@ -1,5 +1,5 @@
-//! `twostep code`: the code of one otpauth URI without any vault, or the current codes of
-//! the vault's entries.
+//! `twostep code`: the code of one otpauth URI or bare base32 secret without any vault (as
+//! `oathtool` does), or the current codes of the vault's entries.
 //!
 //! Owns the HOTP rule of the command line: an HOTP code uses up its counter value, so one is
 //! made (and the counter advanced and saved by core) only when QUERY selects exactly that
@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 
 use twostep_core::clock::{Clock, SystemClock};
-use twostep_core::otp::Kind;
 use twostep_core::otp::display::CodeView;
 use twostep_core::otp::uri;
+use twostep_core::otp::{Algorithm, Credential, Kind, Params};
 use twostep_core::vault::{Entry, EntryCode};
 
 use crate::args::{CodeArgs, VaultArgs};
@@ -19,20 +19,51 @@ use crate::output::{self, short_id};
 use crate::{input, select, server_clock, unlock};
 
 pub fn run(vault_args: &VaultArgs, args: &CodeArgs) -> Result<(), CliError> {
-    match &args.uri {
-        Some(uri) => of_uri(uri, args.at, args.server.as_deref()),
-        None => of_vault(vault_args, args),
+    match (&args.uri, &args.secret) {
+        (Some(uri), _) => of_uri(uri, args),
+        (None, Some(secret)) => of_secret(secret, args),
+        (None, None) => of_vault(vault_args, args),
     }
 }
 
 /// Stateless, like `oathtool`: just the code and a newline.
-fn of_uri(arg: &str, at: Option<u64>, server: Option<&str>) -> Result<(), CliError> {
+fn of_uri(arg: &str, args: &CodeArgs) -> Result<(), CliError> {
     let text = input::uri_argument(arg)?;
-    let credential = uri::parse(&text).map_err(|e| CliError::bad_uri(&e))?;
+    let (credential, notes) = uri::parse_noting(&text).map_err(|e| CliError::bad_uri(&e))?;
+    output::print_notes(&notes);
+    print_code(&credential, args)
+}
+
+/// `--secret BASE32` with the parameters `oathtool` takes.
+fn of_secret(arg: &str, args: &CodeArgs) -> Result<(), CliError> {
+    if arg != "-" {
+        eprintln!(
+            "note: a secret typed as an argument stays in the shell history and shows in the process list; \
+             `--secret -` reads it from standard input"
+        );
+    }
+    let text = input::uri_argument(arg)?;
+    let (secret, notes) =
+        uri::secret_from_base32(&text).map_err(|e| CliError::Invalid(format!("the secret was refused: {e}")))?;
+    output::print_notes(&notes);
+    let params = match (args.hotp, args.counter) {
+        (true, Some(counter)) => Params::hotp(Algorithm::Sha1, args.digits, counter),
+        (true, None) => return Err(CliError::Usage("--hotp needs --counter C".into())),
+        (false, _) => {
+            let hash = args.totp.as_deref().unwrap_or("sha1");
+            let algorithm = Algorithm::parse(hash).ok_or_else(|| CliError::Usage(format!("unknown hash {hash}")))?;
+            Params::totp(algorithm, args.digits, args.period)
+        }
+    };
+    params.validate()?;
+    print_code(&Credential { issuer: String::new(), account: String::new(), params, secret }, args)
+}
+
+fn print_code(credential: &Credential, args: &CodeArgs) -> Result<(), CliError> {
     let generator = credential.generator()?;
-    let now = match at {
+    let now = match args.at {
         Some(at) => at,
-        None => server_clock::now(SystemClock.now_unix_seconds(), server)?,
+        None => server_clock::now(SystemClock.now_unix_seconds(), args.server.as_deref())?,
     };
     output::print(&format!("{}\n", generator.code_at(now)))
 }

@@ -11,6 +11,10 @@
 //! moves only when the story says so ("30 seconds later…"), so the demo takes seconds.
 //!
 //! The demo decides nothing itself: rules, wording and verdicts come from core and the server.
+//!
+//! The embedded backend logs on standard error; while the story is told that stream goes to
+//! a log file in the temporary folder, so no log line lands in the middle of the story. The
+//! log is shown after the story only when a step did not behave.
 
 use std::fmt::Display;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -34,11 +38,29 @@ const MOBILE: &str = "+1 206 555 0100";
 const LANDLINE: &str = "+1 206 555 0199";
 const PHONE_APP: &str = "Seller app 6.1";
 const UPDATED_APP: &str = "Seller app 6.2";
+/// The page every check is held against (the seed of this project).
+const HELP_PAGE: &str = "the Seller Central help page \"Two-Step Verification\"";
 
 pub fn run() -> Result<(), CliError> {
-    let dir = tempfile::tempdir().map_err(|e| CliError::Failed(format!("cannot make a temporary folder: {e}")))?;
+    let dir = tempfile::tempdir()
+        .map_err(|e| CliError::Failed(format!("cannot make a temporary folder: {}", crate::error::io_words(&e))))?;
+    let log_path = dir.path().join("backend.log");
+    let quiet = QuietStderr::to(&log_path)?;
+    let result = tell(dir.path());
+    drop(quiet);
+    if result.is_err() {
+        if let Ok(log) = std::fs::read_to_string(&log_path).map(|l| l.trim_end().to_owned()) {
+            if !log.is_empty() {
+                println!("\nThe backend's log:\n{log}");
+            }
+        }
+    }
+    result
+}
+
+fn tell(dir: &Path) -> Result<(), CliError> {
     let clock = Arc::new(FixedClock::at(SystemClock.now_unix_seconds()));
-    let mut config = ServerConfig::new(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), dir.path().join("backend.db"));
+    let mut config = ServerConfig::new(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), dir.join("backend.db"));
     config.dev_outbox = true;
     config.clock = clock.clone();
     let server = Server::start(config).map_err(|e| CliError::Failed(format!("the backend did not start: {e}")))?;
@@ -46,23 +68,23 @@ pub fn run() -> Result<(), CliError> {
     println!("Reference backend on {} (temporary database, SMS and voice go to its outbox).", server.url());
 
     let app = ClientIdentity::app(PHONE_APP, phone_agent(PHONE_APP), "android");
-    let phone = Device::new(dir.path(), "phone", &server, &clock, app, None)?;
+    let phone = Device::new(dir, "phone", &server, &clock, app, None)?;
     let firefox = ClientIdentity::browser("Firefox 128", "Firefox 128 on Linux");
-    let browser = Device::new(dir.path(), "browser", &server, &clock, firefox, None)?;
+    let browser = Device::new(dir, "browser", &server, &clock, firefox, None)?;
     let story = runtime::block_on(async move { Story::tell(server, clock, phone, browser).await })
         .map_err(|e| CliError::Failed(format!("the demo stopped: {e}")))?;
 
     println!();
     if story.failures.is_empty() {
-        println!("Every step behaved as the help page says ({} checks).", story.checks);
+        println!("Every step behaved as {HELP_PAGE} says ({} checks).", story.checks);
         Ok(())
     } else {
-        println!("{} of {} checks did not behave as the help page says:", story.failures.len(), story.checks);
+        println!("{} of {} checks did not behave as {HELP_PAGE} says:", story.failures.len(), story.checks);
         for f in &story.failures {
             println!("  - {f}");
         }
         Err(CliError::Failed(format!(
-            "the demo found {} steps that did not behave as the help page says",
+            "the demo found {} steps that did not behave as {HELP_PAGE} says",
             story.failures.len()
         )))
     }
@@ -354,7 +376,7 @@ fn expect_trust_lost(s: &mut Story, outcome: SignInOutcome, reason: twostep_core
             s.see(format!("\"{}\"", c.trust_lost_message().unwrap_or("(no reason given)")));
             s.check(c.trust_lost == Some(reason), &format!("a code is asked again, because: {}", reason.code()));
         }
-        other => s.check(false, &format!("a code is asked again (got {other:?})")),
+        other => s.check(false, &format!("a code is asked again (got: {})", signed_in_as(&other))),
     }
 }
 
@@ -365,7 +387,7 @@ fn code_required(s: &mut Story, outcome: SignInOutcome, expectation: &str) -> Re
             Ok(c)
         }
         other => {
-            s.check(false, &format!("{expectation} (got {other:?})"));
+            s.check(false, &format!("{expectation} (got: {})", signed_in_as(&other)));
             Err(ClientError::Internal("the story cannot go on".into()))
         }
     }
@@ -380,9 +402,66 @@ fn last_code(server: &RunningServer) -> String {
     server.last_code(EMAIL).unwrap_or_default()
 }
 
+/// A sign-in outcome in the seller's words, for a step that went otherwise.
+fn signed_in_as(outcome: &SignInOutcome) -> &'static str {
+    match outcome {
+        SignInOutcome::SignedIn(_) => "signed in without a code",
+        SignInOutcome::EnrollmentRequired { .. } => "asked to turn on two-step verification",
+        SignInOutcome::CodeRequired(_) => "asked for a code",
+    }
+}
+
+/// What the seller is shown: the server's own sentence for a refusal, never a code name.
 fn outcome<T>(result: &Result<T, ClientError>) -> String {
     match result {
         Ok(_) => "accepted".into(),
+        Err(ClientError::Server(e)) => format!("\"{}\"", e.message),
         Err(e) => format!("\"{e}\""),
+    }
+}
+
+/// Standard error sent to a file while it lives, and given back on drop.
+struct QuietStderr {
+    #[cfg(unix)]
+    saved: Option<std::os::fd::OwnedFd>,
+}
+
+impl QuietStderr {
+    #[cfg(unix)]
+    fn to(path: &Path) -> Result<Self, CliError> {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        let log = std::fs::File::create(path).map_err(|e| {
+            CliError::Failed(format!("cannot make the backend's log file: {}", crate::error::io_words(&e)))
+        })?;
+        // SAFETY: dup and dup2 on descriptors this process owns; the duplicate is owned once.
+        let saved = unsafe {
+            let copy = libc::dup(libc::STDERR_FILENO);
+            if copy < 0 || libc::dup2(log.as_raw_fd(), libc::STDERR_FILENO) < 0 {
+                if copy >= 0 {
+                    libc::close(copy);
+                }
+                return Ok(Self { saved: None });
+            }
+            OwnedFd::from_raw_fd(copy)
+        };
+        Ok(Self { saved: Some(saved) })
+    }
+
+    #[cfg(not(unix))]
+    fn to(_path: &Path) -> Result<Self, CliError> {
+        Ok(Self {})
+    }
+}
+
+impl Drop for QuietStderr {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = self.saved.take() {
+            use std::os::fd::AsRawFd;
+            // SAFETY: puts back the descriptor saved in `to`.
+            unsafe {
+                libc::dup2(saved.as_raw_fd(), libc::STDERR_FILENO);
+            }
+        }
     }
 }

@@ -3,6 +3,8 @@
 //! Owns the one mapping from core errors ([`VaultError`], [`UriError`]) to exit statuses
 //! (documented in `twostep --help`). Messages come from the core errors' `Display`, which
 //! never carries a secret; this module adds nothing that could (no URI, no passphrase).
+//! Operating-system and network errors are put into words here ([`io_words`],
+//! [`network_words`]): no `(os error 6)` and no chain of causes reaches the user.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -69,9 +71,10 @@ impl fmt::Display for CliError {
             | CliError::Invalid(m)
             | CliError::Failed(m)
             | CliError::WrongPassword(m) => f.write_str(m),
-            CliError::WrongPassphrase => {
-                f.write_str("the passphrase does not open this vault; the vault was left as it is")
-            }
+            CliError::WrongPassphrase => f.write_str(
+                "the passphrase does not open this vault (it was left as it is); check the passphrase, \
+                 or TWOSTEP_PASSPHRASE if it is set",
+            ),
             CliError::NoVault(path) => write!(
                 f,
                 "there is no vault at {}; `twostep add URI` or `twostep import FILE` creates one",
@@ -91,8 +94,46 @@ impl From<VaultError> for CliError {
             VaultError::NoVault(path) => CliError::NoVault(path),
             VaultError::EntryNotFound(_) => CliError::Selection(e.to_string()),
             VaultError::Invalid(_) => CliError::Invalid(e.to_string()),
+            VaultError::Io(e) => CliError::Failed(format!("could not read or write the vault file: {}", io_words(&e))),
             other => CliError::Failed(other.to_string()),
         }
+    }
+}
+
+/// What went wrong with a file or a terminal, in words; never the raw `(os error N)`.
+pub fn io_words(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "it does not exist",
+        K::PermissionDenied => "permission denied",
+        K::AlreadyExists => "it already exists",
+        K::IsADirectory => "it is a folder, not a file",
+        K::NotADirectory => "a part of the path is a file, not a folder",
+        K::StorageFull => "the disk is full",
+        K::ReadOnlyFilesystem => "the file system is read-only",
+        K::InvalidData => "it is not text",
+        K::UnexpectedEof => "the input ended too early",
+        K::Interrupted => "it was interrupted",
+        K::BrokenPipe => "the other end was closed",
+        _ if e.raw_os_error() == Some(6) => "there is no terminal",
+        _ => "the system refused (an input/output error)",
+    }
+}
+
+/// A network failure in one line, saying what to check; the cause chain stays out.
+pub fn network_words(url: &str, e: &twostep_core::client::ClientError) -> String {
+    use twostep_core::client::{ClientError, NetworkErrorKind};
+    match e {
+        ClientError::Network { kind: NetworkErrorKind::Connect, .. } => {
+            format!("could not connect to {url}; check the address and that the server is running")
+        }
+        ClientError::Network { kind: NetworkErrorKind::Timeout, .. } => {
+            format!("{url} did not answer in time; try again, or check the address")
+        }
+        ClientError::Network { .. } => format!("the connection to {url} broke; try again"),
+        ClientError::InvalidInput { field, reason } => format!("the {field} {url} is not usable: {reason}"),
+        ClientError::Server(api) => format!("{url} refused: {}", api.message),
+        _ => format!("{url} did not answer as a Twostep server does; check the address"),
     }
 }
 
@@ -108,7 +149,7 @@ impl From<std::io::Error> for CliError {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             CliError::OutputClosed
         } else {
-            CliError::Failed(format!("could not write the output: {e}"))
+            CliError::Failed(format!("could not write the output: {}", io_words(&e)))
         }
     }
 }

@@ -5,7 +5,7 @@
 //! every passphrase and password is asked for. Does not parse:
 //! URIs go to core's `otp::uri`, import files to [`crate::import`].
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -27,7 +27,7 @@ pub fn read_text(path: &Path) -> Result<Zeroizing<String>, CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
             Err(CliError::Invalid(format!("{what} is not UTF-8 text")))
         }
-        Err(e) => Err(CliError::Failed(format!("could not read {what}: {e}"))),
+        Err(e) => Err(CliError::Failed(format!("could not read {what}: {}", crate::error::io_words(&e)))),
     }
 }
 
@@ -85,8 +85,22 @@ fn from_env(ask: &Ask<'_>) -> Result<Option<Zeroizing<String>>, CliError> {
         .transpose()
 }
 
+/// rpassword opens the controlling terminal itself: without one (a service, CI) that open
+/// fails; in a terminal, Ctrl-D ends the input before a line was typed.
 fn prompt(ask: &Ask<'_>, text: &str) -> Result<Zeroizing<String>, CliError> {
     rpassword::prompt_password(text).map(Zeroizing::new).map_err(|e| {
-        CliError::Usage(format!("cannot ask for the {} ({e}); set {} or run in a terminal", ask.what, ask.env))
+        let Ask { what, env, .. } = ask;
+        CliError::Usage(match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => {
+                // The prompt's line was left open by the end of input.
+                eprintln!();
+                format!("no {what} given (the input ended); nothing was changed")
+            }
+            std::io::ErrorKind::Interrupted => format!("no {what} given (interrupted); nothing was changed"),
+            _ if std::io::stdin().is_terminal() => {
+                format!("cannot ask for the {what}: {}; set {env}", crate::error::io_words(&e))
+            }
+            _ => format!("cannot ask for the {what}: there is no terminal to ask in; set {env}"),
+        })
     })
 }

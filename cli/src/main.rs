@@ -12,6 +12,8 @@
 //! - [`export_cmd`] — `export` (plain, behind `--unencrypted`);
 //! - [`qr_cmd`] — `qr`: an entry's QR code, or the entries of a QR picture;
 //! - [`resync_cmd`] — `resync`, an HOTP counter found again;
+//! - [`passphrase_cmd`] — `passphrase`, the vault's passphrase changed;
+//! - [`manual`] — `completions` and `man`, generated from [`args`];
 //! - [`unlock`] — finding and unlocking the vault;
 //! - [`select`] — which entries a QUERY names;
 //! - [`demo`] — `demo`, the seller story end to end;
@@ -28,7 +30,9 @@ mod demo;
 mod error;
 mod export_cmd;
 mod input;
+mod manual;
 mod output;
+mod passphrase_cmd;
 mod qr_cmd;
 mod resync_cmd;
 mod select;
@@ -44,14 +48,26 @@ use args::{Cli, Command};
 use error::CliError;
 
 fn main() -> ExitCode {
-    match run(args::parse()) {
+    match run(&args::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
+fn run(cli: &Cli) -> Result<(), CliError> {
     let vault = &cli.vault;
+    let without_vault = match &cli.command {
+        Command::Demo => Some("demo"),
+        Command::Serve(_) => Some("serve"),
+        Command::Completions(_) => Some("completions"),
+        Command::Man => Some("man"),
+        _ => None,
+    };
+    if let (Some(name), Some(_)) = (without_vault, &vault.vault) {
+        return Err(CliError::Usage(format!(
+            "`twostep {name}` uses no vault; leave out --vault (it would be ignored)"
+        )));
+    }
     match &cli.command {
         Command::Code(a) => code_cmd::run(vault, a),
         Command::Add(a) => vault_cmd::add(vault, a),
@@ -65,6 +81,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(a) => export_cmd::run(vault, a),
         Command::Qr(a) => qr_cmd::run(vault, a),
         Command::Resync(a) => resync_cmd::run(vault, a),
+        Command::Passphrase => passphrase_cmd::run(vault),
+        Command::Completions(a) => manual::completions(a.shell),
+        Command::Man => manual::man(),
         Command::Demo => demo::run(),
         Command::Serve(a) => serve::run(a),
     }

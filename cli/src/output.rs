@@ -24,6 +24,20 @@ pub fn print(text: &str) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The notes of a URI read the lenient way (core's wording), one `note:` line each on
+/// standard error, with the command that helps where there is one.
+pub fn print_notes(notes: &[twostep_core::otp::uri::Leniency]) {
+    use twostep_core::otp::uri::Leniency;
+    for note in notes {
+        match note {
+            Leniency::HotpCounterMissing => {
+                eprintln!("note: {note}; if its codes are refused, `twostep resync` finds the counter")
+            }
+            other => eprintln!("note: {other}"),
+        }
+    }
+}
+
 /// True for text that may be an otpauth URI and so may hold a secret: never echo it.
 pub fn looks_like_uri(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();

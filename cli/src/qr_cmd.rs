@@ -58,11 +58,14 @@ fn show(vault_args: &VaultArgs, query: &str, light: bool) -> Result<(), CliError
 
 fn read(vault_args: &VaultArgs, image: &Path, add: bool) -> Result<(), CliError> {
     let shown = image.display();
-    let size = std::fs::metadata(image).map_err(|e| CliError::Failed(format!("could not read {shown}: {e}")))?.len();
+    let size = std::fs::metadata(image)
+        .map_err(|e| CliError::Failed(format!("could not read {shown}: {}", crate::error::io_words(&e))))?
+        .len();
     if size > MAX_IMAGE_BYTES {
         return Err(CliError::Invalid(format!("{shown} is {size} bytes; pictures up to {MAX_IMAGE_BYTES} are read")));
     }
-    let bytes = std::fs::read(image).map_err(|e| CliError::Failed(format!("could not read {shown}: {e}")))?;
+    let bytes = std::fs::read(image)
+        .map_err(|e| CliError::Failed(format!("could not read {shown}: {}", crate::error::io_words(&e))))?;
     let texts = qr::read_image(&bytes).map_err(|e| match e {
         QrError::Image(why) => CliError::Invalid(format!("{shown} could not be read as a PNG or JPEG picture: {why}")),
         other => CliError::Invalid(format!("{shown}: {other}")),

@@ -11,17 +11,17 @@ use twostep_core::client::runtime;
 use twostep_core::client::time::{self, probe_offset};
 use twostep_core::clock::SystemClock;
 
-use crate::error::CliError;
+use crate::error::{CliError, network_words};
 
 /// The standard code period, against which "off" is judged.
 const PERIOD: u32 = 30;
 
 /// The offset to `url`'s clock in seconds (server − local), announced on standard error.
 pub fn offset(url: &str) -> Result<i64, CliError> {
-    let url = url.to_owned();
+    let owned = url.to_owned();
     let offset =
-        runtime::block_on(async move { probe_offset(&url, &HttpConfig::default(), Arc::new(SystemClock)).await })
-            .map_err(|e| CliError::Failed(format!("could not read the server's time: {e}")))?;
+        runtime::block_on(async move { probe_offset(&owned, &HttpConfig::default(), Arc::new(SystemClock)).await })
+            .map_err(|e| CliError::Failed(format!("could not read the server's time: {}", network_words(url, &e))))?;
     eprintln!("clock offset to the server: {offset:+} s (codes use the server's time)");
     if time::is_off(offset, PERIOD) {
         eprintln!(

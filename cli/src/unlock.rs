@@ -18,11 +18,16 @@ use crate::input;
 
 pub const PASSPHRASE_ENV: &str = "TWOSTEP_PASSPHRASE";
 
-/// The vault file: `--vault`/`TWOSTEP_VAULT`, else `twostep/vault.db` in the user's data
-/// directory (`$XDG_DATA_HOME` or `~/.local/share` on Linux).
+pub const VAULT_ENV: &str = "TWOSTEP_VAULT";
+
+/// The vault file: `--vault`, else `TWOSTEP_VAULT` (when not empty), else `twostep/vault.db`
+/// in the user's data directory (`$XDG_DATA_HOME` or `~/.local/share` on Linux).
 pub fn vault_path(args: &VaultArgs) -> Result<PathBuf, CliError> {
     if let Some(path) = &args.vault {
         return Ok(path.clone());
+    }
+    if let Some(path) = std::env::var_os(VAULT_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
     }
     directories::BaseDirs::new()
         .map(|dirs| dirs.data_dir().join("twostep").join("vault.db"))
@@ -32,6 +37,7 @@ pub fn vault_path(args: &VaultArgs) -> Result<PathBuf, CliError> {
 /// Opens the existing vault; a missing one is [`CliError::NoVault`], asked before any prompt.
 pub fn open(args: &VaultArgs) -> Result<Vault, CliError> {
     let path = vault_path(args)?;
+    refuse_folder(&path)?;
     if !path.exists() {
         return Err(CliError::NoVault(path));
     }
@@ -41,17 +47,52 @@ pub fn open(args: &VaultArgs) -> Result<Vault, CliError> {
 /// Opens the vault, or creates it (and its folder) when there is no file at the path yet.
 pub fn open_or_create(args: &VaultArgs) -> Result<Vault, CliError> {
     let path = vault_path(args)?;
+    refuse_folder(&path)?;
     if path.exists() {
         return open_at(&path);
     }
     let passphrase = passphrase(&path, true)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        create_private_dir(parent)
-            .map_err(|e| CliError::Failed(format!("could not create the folder {}: {e}", parent.display())))?;
+        create_private_dir(parent).map_err(|e| {
+            let why = if parent.exists() || e.kind() == std::io::ErrorKind::NotADirectory {
+                "a file is in the way, where a folder must be"
+            } else {
+                crate::error::io_words(&e)
+            };
+            CliError::Failed(format!(
+                "could not create the folder {}: {why}; choose another vault path with --vault",
+                parent.display()
+            ))
+        })?;
     }
     let vault = Vault::create(&path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?;
     eprintln!("created a new vault at {}", path.display());
     Ok(vault)
+}
+
+/// A vault path naming a folder is a mistake to say as such: "there is no vault" would send
+/// the user to `add`, which cannot create a file where a folder is.
+pub fn refuse_folder(path: &Path) -> Result<(), CliError> {
+    if path.is_dir() {
+        return Err(CliError::Usage(format!(
+            "{} is a folder, not a vault file; give a file path such as {}",
+            path.display(),
+            path.join("vault.db").display()
+        )));
+    }
+    Ok(())
+}
+
+/// The passphrase and the vault it opened, for `twostep passphrase`, which needs both.
+pub fn open_keeping_passphrase(args: &VaultArgs) -> Result<(Vault, Zeroizing<String>), CliError> {
+    let path = vault_path(args)?;
+    refuse_folder(&path)?;
+    if !path.exists() {
+        return Err(CliError::NoVault(path));
+    }
+    let passphrase = passphrase(&path, false)?;
+    let vault = Vault::open(&path, &PassphraseKeyStore::new(&passphrase), Arc::new(SystemClock))?;
+    Ok((vault, passphrase))
 }
 
 fn open_at(path: &Path) -> Result<Vault, CliError> {

@@ -4,11 +4,15 @@
 //! creates or touches a vault), then makes one core call: every change is one transaction
 //! in core. `import` prints core's preview (added, duplicates, refused, by entry number)
 //! before it applies it. Codes are [`crate::code_cmd`]'s and [`crate::watch`]'s.
+//!
+//! One duplicate rule for `add` and `import` (and `restore`): an entry with the same key and
+//! settings as one the vault holds, whatever its names, is skipped with a note naming the
+//! entry it duplicates; the same names with another key are two accounts and both are kept.
+//! The short-key warning is one quiet note per command, however many entries it concerns.
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use twostep_core::import::{self, DuplicateOf, Format, ImportError, ImportPreview, ImportedItem, OnRefused};
-use twostep_core::otp::Credential;
 use twostep_core::otp::uri;
 use twostep_core::vault::{Entry, Vault};
 
@@ -19,22 +23,21 @@ use crate::{input, select, unlock};
 
 pub fn add(vault_args: &VaultArgs, args: &AddArgs) -> Result<(), CliError> {
     let text = input::uri_argument(&args.uri)?;
-    let credential = uri::parse(&text).map_err(|e| CliError::bad_uri(&e))?;
+    let (credential, notes) = uri::parse_noting(&text).map_err(|e| CliError::bad_uri(&e))?;
+    output::print_notes(&notes);
     let mut vault = unlock::open_or_create(vault_args)?;
-    let twins: Vec<String> = vault
-        .list()
-        .iter()
-        .filter(|e| e.issuer == credential.issuer && e.account == credential.account)
-        .map(|e| short_id(&e.id).to_owned())
-        .collect();
-    let entry = vault.add(&credential)?;
-    warn_short_key(&credential, "");
-    if !twins.is_empty() {
+    if let Some(Some(id)) = vault.find_duplicates(std::slice::from_ref(&credential))?.first() {
+        let existing = vault.get(id)?;
         eprintln!(
-            "note: the vault already had an entry named {} ({}); both are kept",
-            name(&entry.issuer, &entry.account),
-            twins.join(", ")
+            "note: the vault already holds this key as {} [id {}]; nothing was added",
+            name(&existing.issuer, &existing.account),
+            short_id(id)
         );
+        return Ok(());
+    }
+    let entry = vault.add(&credential)?;
+    if credential.is_short_key() {
+        short_key_note(&[name(&entry.issuer, &entry.account)]);
     }
     output::print(&format!(
         "added {}: {} [id {}]\n",
@@ -46,7 +49,8 @@ pub fn add(vault_args: &VaultArgs, args: &AddArgs) -> Result<(), CliError> {
 
 pub fn list(vault_args: &VaultArgs, args: &ListArgs) -> Result<(), CliError> {
     let vault = unlock::open(vault_args)?;
-    let entries = vault.list();
+    let all = vault.list();
+    let entries: Vec<Entry> = select::select_some(&all, args.query.as_deref())?.into_iter().cloned().collect();
     if args.json {
         return output::print(&output::entry_json(&entries));
     }
@@ -103,9 +107,15 @@ pub fn import(vault_args: &VaultArgs, args: &ImportArgs) -> Result<(), CliError>
     let bytes = text.as_bytes();
     let format = match Format::from_name(&args.from) {
         Some(format) => format,
-        None => Format::detect(bytes).ok_or_else(|| {
-            CliError::Invalid(format!("{source}: the format could not be recognised; name it with --from"))
-        })?,
+        None => {
+            let format = Format::detect(bytes).ok_or_else(|| {
+                CliError::Invalid(format!(
+                    "{source}: the format could not be recognised; name it with --from (see `twostep import --help`)"
+                ))
+            })?;
+            eprintln!("{source}: recognised as {}, read as such (--from FORMAT says otherwise)", format.app());
+            format
+        }
     };
     // The file is read (and decrypted) before the vault is unlocked: a bad file or a wrong
     // password never creates or touches a vault.
@@ -150,14 +160,13 @@ pub fn import(vault_args: &VaultArgs, args: &ImportArgs) -> Result<(), CliError>
         None => unlock::open_or_create(vault_args)?,
     };
     let added = import::apply(&mut vault, &preview, on_refused).map_err(|e| import_error(&source, e))?;
-    for item in preview.to_add.iter().filter(|t| t.summary.short_key) {
-        eprintln!(
-            "{source}, {}: warning: the key of {} is shorter than the 128 bits RFC 4226 asks for; \
-             it was added, but ask the service for a new one if it offers to",
-            item.place,
-            name(&item.summary.issuer, &item.summary.account)
-        );
-    }
+    let short: Vec<String> = preview
+        .to_add
+        .iter()
+        .filter(|t| t.summary.short_key)
+        .map(|t| name(&t.summary.issuer, &t.summary.account))
+        .collect();
+    short_key_note(&short);
     output::print(&format!("imported {added} {} from {source}{skipped}\n", entries(added)))
 }
 
@@ -264,14 +273,17 @@ fn one(vault: &Vault, query: &str) -> Result<Entry, CliError> {
     select::select_one(&entries, query).cloned()
 }
 
-fn warn_short_key(credential: &Credential, prefix: &str) {
-    if credential.is_short_key() {
-        eprintln!(
-            "{prefix}warning: the key of {} is {} bits, shorter than the 128 that RFC 4226 asks for; \
-             it was added, but ask the service for a new one if it offers to",
-            name(&credential.issuer, &credential.account),
-            credential.secret.len() * 8
-        );
+/// One line for the whole command, however many entries have a key under 128 bits: such
+/// keys work (80 bits is the floor), the note only says a new one would be stronger.
+fn short_key_note(names: &[String]) {
+    match names {
+        [] => {}
+        [one] => eprintln!("note: {one} has a key shorter than 128 bits; a new one from the service would be stronger"),
+        many => eprintln!(
+            "note: {} entries have keys shorter than 128 bits ({}); new ones from their services would be stronger",
+            many.len(),
+            many.join(", ")
+        ),
     }
 }
 
@@ -283,6 +295,6 @@ fn confirm(entry: &Entry) -> Result<bool, CliError> {
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| CliError::Failed(format!("could not read the answer: {e}")))?;
+        .map_err(|e| CliError::Failed(format!("could not read the answer: {}", crate::error::io_words(&e))))?;
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }

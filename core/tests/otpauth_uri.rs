@@ -3,7 +3,7 @@
 //! `format` then `parse`, no input makes `parse` panic, and no error ever shows the secret.
 
 use proptest::prelude::*;
-use twostep_core::otp::uri::{self, UriError};
+use twostep_core::otp::uri::{self, Leniency, UriError};
 use twostep_core::otp::{Algorithm, Credential, Kind, Params};
 use twostep_core::secret::SecretBytes;
 
@@ -241,8 +241,16 @@ fn an_unknown_type_is_refused() {
 }
 
 #[test]
-fn hotp_without_counter_is_refused() {
-    assert_refused("counter", &format!("otpauth://hotp/a?secret={S}"));
+fn hotp_without_counter_starts_at_zero_with_a_note() {
+    let (c, notes) = uri::parse_noting(&format!("otpauth://hotp/a?secret={S}")).unwrap();
+    assert_eq!(c.params.kind, Kind::Hotp { counter: 0 });
+    assert_eq!(notes, [Leniency::HotpCounterMissing]);
+    let (_, notes) = uri::parse_noting(&format!("otpauth://hotp/a?secret={S}&counter=0")).unwrap();
+    assert!(notes.is_empty());
+}
+
+#[test]
+fn a_bad_hotp_counter_is_refused() {
     assert_refused("counter", &format!("otpauth://hotp/a?secret={S}&counter=-1"));
     assert_refused("counter", &format!("otpauth://hotp/a?secret={S}&counter=18446744073709551616"));
 }
@@ -278,7 +286,6 @@ fn a_zero_or_absurd_period_is_refused() {
 #[test]
 fn bad_base32_is_refused() {
     assert_refused("secret", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJ1");
-    assert_refused("secret", "otpauth://totp/a?secret=GEZD+GNBV+GY3T+QOJQ");
     assert_refused("secret", "otpauth://totp/a?secret=GEZDGNBVG");
     assert_refused("secret", "otpauth://totp/a?secret=GEZDGNBV=GY3TQOJQ");
     assert_refused("secret", "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ%");
@@ -293,9 +300,36 @@ fn a_missing_secret_is_refused() {
 }
 
 #[test]
-fn an_issuer_that_disagrees_with_the_label_is_refused() {
-    assert_refused("issuer", &format!("otpauth://totp/ACME:jane?secret={S}&issuer=Evil"));
-    assert_refused("issuer", &format!("otpauth://totp/ACME:jane?secret={S}&issuer=acme"));
+fn an_issuer_parameter_that_differs_from_the_label_wins_with_a_note() {
+    for (u, issuer) in [
+        (format!("otpauth://totp/ACME:jane?secret={S}&issuer=Evil"), "Evil"),
+        (format!("otpauth://totp/ACME:jane?secret={S}&issuer=acme"), "acme"),
+    ] {
+        let (c, notes) = uri::parse_noting(&u).unwrap();
+        assert_eq!((c.issuer.as_str(), c.account.as_str()), (issuer, "jane"));
+        assert_eq!(notes, [Leniency::IssuerDiffers]);
+    }
+    let (_, notes) = uri::parse_noting(&format!("otpauth://totp/ACME:jane?secret={S}&issuer=ACME")).unwrap();
+    assert!(notes.is_empty());
+}
+
+#[test]
+fn spaces_in_a_secret_are_dropped_with_a_note() {
+    let plain = ok("otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ");
+    for spaced in ["GEZD+GNBV+GY3T+QOJQ", "GEZD%20GNBV%20GY3T%20QOJQ", "gezd gnbv gy3t qojq"] {
+        let spaced = spaced.replace(' ', "%20");
+        let (c, notes) = uri::parse_noting(&format!("otpauth://totp/a?secret={spaced}")).unwrap();
+        assert_eq!(c, plain, "{spaced}");
+        assert_eq!(notes, [Leniency::SpacesInSecret]);
+    }
+}
+
+#[test]
+fn a_secret_of_impossible_length_says_a_character_is_missing_or_extra() {
+    let e = refused("otpauth://totp/a?secret=GEZDGNBVG");
+    assert_eq!(e.field(), "secret");
+    assert!(e.reason().contains("missing or extra"), "{e}");
+    assert!(!e.reason().contains("impossible length"), "{e}");
 }
 
 #[test]

@@ -525,3 +525,26 @@ fn a_hostile_key_header_is_refused_before_any_derivation() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+#[test]
+fn a_new_passphrase_opens_the_vault_and_the_old_one_no_longer_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    vault.add(&totp("Kept", "ada")).unwrap();
+    vault.rewrap_key(&key_store("correct horse"), &key_store("new staple")).unwrap();
+    drop(vault);
+    assert!(matches!(Vault::open(&path, &key_store("correct horse"), clock()), Err(VaultError::WrongKey)));
+    let mut vault = Vault::open(&path, &key_store("new staple"), clock()).unwrap();
+    let id = vault.list()[0].id.clone();
+    assert_eq!(vault.code(&id, 59).unwrap(), "287082");
+}
+
+#[test]
+fn a_wrong_current_passphrase_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    assert!(matches!(vault.rewrap_key(&key_store("wrong"), &key_store("new staple")), Err(VaultError::WrongKey)));
+    drop(vault);
+    assert!(Vault::open(&path, &key_store("new staple"), clock()).is_err());
+    reopen(&path);
+}

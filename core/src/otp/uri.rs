@@ -1,4 +1,5 @@
-//! `otpauth://` URIs (Google's Key Uri Format): a strict parser and a canonical writer.
+//! `otpauth://` URIs (Google's Key Uri Format): a parser, strict wherever a guess could give
+//! wrong codes, and a canonical writer.
 //!
 //! Owns: reading one URI into a [`Credential`] and writing a [`Credential`] back as a URI that
 //! this parser (and other authenticators) read to the same credential. Does not own: QR
@@ -22,13 +23,18 @@
 //!   [`format`](format()) writes that form for the rare names the plain form cannot carry (an
 //!   account that starts with a space, or one that contains `:` without an issuer). The
 //!   account must not be empty.
-//! - **Issuer** from the `issuer` parameter or the label prefix; when both are present they
-//!   must be equal, since a disagreement means the URI cannot be trusted to name the service.
+//! - **Issuer** from the `issuer` parameter or the label prefix. When both are present and
+//!   differ, the `issuer` parameter wins, as in Google Authenticator and Aegis (the spec
+//!   calls it the preferred one), and [`parse_noting`] reports [`Leniency::IssuerDiffers`]:
+//!   the names do not change the codes, so refusing would only strand the user.
 //! - **Secret**: base32, case-insensitive, `=` padding optional, trailing bits that are not
-//!   zero accepted (real secrets are not always canonical). Spaces and other characters are
-//!   refused rather than guessed at. 80 bits and more, per [`validate_secret`].
+//!   zero accepted (real secrets are not always canonical). Spaces (common when a secret
+//!   shown in groups is pasted) are dropped, as Google Authenticator does for a typed key,
+//!   noted as [`Leniency::SpacesInSecret`]; any other character is refused rather than
+//!   guessed at. 80 bits and more, per [`validate_secret`].
 //! - **Parameters**: `algorithm` (default SHA1, case-insensitive), `digits` (default 6),
-//!   `period` (default 30) for TOTP/Steam, `counter` (required) for HOTP. A parameter that
+//!   `period` (default 30) for TOTP/Steam, `counter` for HOTP: without it the counter starts
+//!   at 0, as in Google Authenticator, noted as [`Leniency::HotpCounterMissing`]. A parameter that
 //!   does not apply to the type (`counter` on TOTP, `period` on HOTP, as Ente writes) is
 //!   ignored; unknown parameters (Ente's `codeDisplay`, `image`) are ignored; a known
 //!   parameter given twice is refused; parameter names are matched case-insensitively.
@@ -36,6 +42,9 @@
 //! - Whitespace around the whole URI is trimmed (scanners and files leave newlines).
 //!
 //! Errors ([`UriError`]) name the field and never quote the input: the URI carries the secret.
+//! Only what would give wrong codes is refused; what other apps accept and that cannot change
+//! a code is accepted and reported as a [`Leniency`] for the caller to show as a warning.
+//! `docs/otpauth-uris.md` says which apps this follows.
 
 use std::fmt::Write as _;
 use std::sync::LazyLock;
@@ -82,8 +91,39 @@ impl From<InvalidParam> for UriError {
     }
 }
 
+/// Something the URI did that other apps accept and that was read their way: the credential
+/// is right, but the user may want to know. Never quotes the URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Leniency {
+    /// The `issuer` parameter and the label's prefix differ; the parameter was taken.
+    IssuerDiffers,
+    /// The secret had spaces in it; they were dropped.
+    SpacesInSecret,
+    /// An `hotp` URI without `counter`; the counter starts at 0.
+    HotpCounterMissing,
+}
+
+impl std::fmt::Display for Leniency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Leniency::IssuerDiffers => {
+                "the issuer parameter differs from the issuer in the label; the issuer parameter was used, \
+                 as Google Authenticator and Aegis do (rename the entry if it is wrong)"
+            }
+            Leniency::SpacesInSecret => "the secret had spaces in it; they were ignored",
+            Leniency::HotpCounterMissing => "the hotp URI has no counter; it starts at 0, as in Google Authenticator",
+        })
+    }
+}
+
 /// Parses one `otpauth://` URI into a credential. See the module docs for the exact rules.
 pub fn parse(uri: &str) -> Result<Credential, UriError> {
+    parse_noting(uri).map(|(credential, _)| credential)
+}
+
+/// [`parse`], also saying where the URI was read the lenient way other apps read it.
+pub fn parse_noting(uri: &str) -> Result<(Credential, Vec<Leniency>), UriError> {
+    let mut notes = Vec::new();
     let uri = uri.trim_matches(|c: char| c.is_ascii_whitespace());
 
     let (scheme, rest) = uri.split_once("://").ok_or_else(|| UriError::new("scheme", "not an otpauth:// URI"))?;
@@ -116,14 +156,17 @@ pub fn parse(uri: &str) -> Result<Credential, UriError> {
     let q = Query::parse(query)?;
 
     let issuer = match (label.issuer, q.issuer) {
-        (Some(from_label), Some(from_query)) if from_label != from_query => {
-            return Err(UriError::new("issuer", "the issuer parameter and the label's issuer prefix disagree"));
+        (Some(from_label), Some(from_query)) => {
+            if from_label != from_query {
+                notes.push(Leniency::IssuerDiffers);
+            }
+            from_query
         }
-        (Some(issuer), _) | (None, Some(issuer)) => issuer,
+        (Some(issuer), None) | (None, Some(issuer)) => issuer,
         (None, None) => String::new(),
     };
 
-    let secret = decode_secret(q.secret.as_ref())?;
+    let secret = decode_secret(q.secret.as_ref(), &mut notes)?;
 
     let algorithm = match q.algorithm {
         None => Algorithm::Sha1,
@@ -153,8 +196,14 @@ pub fn parse(uri: &str) -> Result<Credential, UriError> {
 
     let kind = match kind_name {
         KindName::Hotp => {
-            let raw = q.counter.ok_or_else(|| UriError::new("counter", "is required for hotp"))?;
-            Kind::Hotp { counter: parse_number::<u64>("counter", raw)? }
+            let counter = match q.counter {
+                Some(raw) => parse_number::<u64>("counter", raw)?,
+                None => {
+                    notes.push(Leniency::HotpCounterMissing);
+                    0
+                }
+            };
+            Kind::Hotp { counter }
         }
         KindName::Totp | KindName::Steam => {
             let period = q.period.map(|raw| parse_number::<u32>("period", raw)).transpose()?.unwrap_or(30);
@@ -167,7 +216,7 @@ pub fn parse(uri: &str) -> Result<Credential, UriError> {
     params.validate()?;
     validate_secret(secret.expose())?;
 
-    Ok(Credential { issuer, account: label.account, params, secret })
+    Ok((Credential { issuer, account: label.account, params, secret }, notes))
 }
 
 /// Writes a credential as a canonical `otpauth://` URI:
@@ -375,9 +424,28 @@ static BASE32_LENIENT: LazyLock<Encoding> = LazyLock::new(|| {
     spec.encoding().expect("the base32 specification is valid")
 });
 
-fn decode_secret(raw: Option<&&str>) -> Result<SecretBytes, UriError> {
+fn decode_secret(raw: Option<&&str>, notes: &mut Vec<Leniency>) -> Result<SecretBytes, UriError> {
     let raw = raw.ok_or_else(|| UriError::new("secret", "is missing"))?;
-    let text = percent_decode("secret", raw, true)?;
+    spaced_base32(percent_decode("secret", raw, true)?, notes)
+}
+
+/// A bare base32 secret as typed or pasted (`twostep code --secret`, like `oathtool`), read by
+/// the URI's rules: spaces dropped and noted, either case, padding optional, 80 bits or more.
+pub fn secret_from_base32(text: &str) -> Result<(SecretBytes, Vec<Leniency>), UriError> {
+    let mut notes = Vec::new();
+    let bytes = Zeroizing::new(text.trim().as_bytes().to_vec());
+    let secret = spaced_base32(bytes, &mut notes)?;
+    validate_secret(secret.expose())?;
+    Ok((secret, notes))
+}
+
+/// Spaces come from secrets shown in groups of four and pasted (`%20` or `+` in a URI);
+/// base32 has no space, so dropping them cannot change which key is meant.
+fn spaced_base32(mut text: Zeroizing<Vec<u8>>, notes: &mut Vec<Leniency>) -> Result<SecretBytes, UriError> {
+    if text.contains(&b' ') {
+        text.retain(|&b| b != b' ');
+        notes.push(Leniency::SpacesInSecret);
+    }
     base32_secret(&text).map_err(|why| UriError::new("secret", why))
 }
 
@@ -394,7 +462,9 @@ pub(crate) fn base32_secret(text: &[u8]) -> Result<SecretBytes, &'static str> {
         return Err("is empty");
     }
     let bytes = BASE32_LENIENT.decode(unpadded).map_err(|e| match e.kind {
-        data_encoding::DecodeKind::Length => "is not valid base32 (impossible length)",
+        data_encoding::DecodeKind::Length => {
+            "is not valid base32: its length cannot be a whole key, so a character is missing or extra"
+        }
         _ => "is not valid base32 (only A-Z, 2-7 and trailing '=' are allowed)",
     })?;
     Ok(SecretBytes::new(bytes))

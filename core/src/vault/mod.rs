@@ -338,6 +338,31 @@ impl Vault {
         Ok(self.damaged.remove(index))
     }
 
+    /// Wraps the data key with `new` in place of `current` (a passphrase change). `current`
+    /// must open this vault, checked with the canary before anything is written; the new
+    /// wrapping is unwrapped once before it is stored. The entries are not re-sealed (the data
+    /// key stays), so the change is one UPDATE in one transaction: a crash at any point leaves
+    /// the old wrapping or the new one, never neither.
+    pub fn rewrap_key(&mut self, current: &dyn KeyStore, new: &dyn KeyStore) -> Result<()> {
+        let (wrapped, canary): (Vec<u8>, Vec<u8>) = self
+            .conn
+            .query_row("SELECT wrapped_key, canary FROM vault_key WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(damaged)?;
+        let raw = current.unwrap_key(&wrapped)?;
+        let key = DataKey::from_raw(&raw).map_err(|_| VaultError::WrongKey)?;
+        if key.opens_canary(&canary).is_none() {
+            return Err(VaultError::WrongKey);
+        }
+        let rewrapped = new.wrap_key(&raw)?;
+        if new.unwrap_key(&rewrapped)? != raw {
+            return Err(VaultError::KeyStore(KeyStoreError::Malformed("the new wrapping does not open".into())));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE vault_key SET wrapped_key = ?1 WHERE id = 1", params![rewrapped])?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn remove(&mut self, id: &str) -> Result<Entry> {
         let index = self.index_of(id)?;
         self.conn.execute("DELETE FROM entries WHERE id = ?1", params![id])?;
