@@ -1,4 +1,10 @@
-// The Twostep app: one Compose screen of codes over the `twostep` library.
+// The Twostep app: Compose screens over the `twostep` library.
+//
+// Screens (src/main/kotlin/dev/twostep/app/ui) and view models (…/model) use androidx.* and the
+// library only, never android.* or R: the JVM suite tests/compose compiles these very files
+// with Compose Multiplatform's desktop artifacts and clicks through them (scripts/compose-test).
+// What is Android's (the activity, the theme's dynamic colours, the Keystore, file paths) stays
+// in dev.twostep.app itself.
 
 import org.jetbrains.kotlin.gradle.dsl.JvmTarget
 
@@ -18,6 +24,12 @@ android {
         targetSdk = libs.versions.targetSdk.get().toInt()
         versionCode = 1
         versionName = "0.1.0"
+        // Only the ABIs the library builds libtwostep_ffi.so for (twostep/build.gradle.kts,
+        // rustAbis). JNA's AAR carries libjnidispatch.so for more; without this filter an APK
+        // would install on an x86 device and fail when the bindings first load the library.
+        ndk {
+            abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86_64")
+        }
     }
 
     buildTypes {

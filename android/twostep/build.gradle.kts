@@ -4,7 +4,7 @@
 // Keystore key store (dev.twostep.android).
 //
 // Rust tasks, all in the "rust" group, run by the build when their inputs changed:
-//   cargoNdkBuild            cargo ndk → src/main/jniLibs/<abi>/libtwostep_ffi.so (release)
+//   cargoNdkBuild            cargo ndk … rustc --crate-type cdylib → src/main/jniLibs/<abi>/libtwostep_ffi.so (release)
 //   checkJniLibsPageSize     fails unless the 64-bit libraries' LOAD segments are 16 KB aligned
 //   uniffiBindgenBuild       host build of uniffi-bindgen and an unstripped libtwostep_ffi (debug)
 //   uniffiAndroidConfig      build/generated/uniffi/uniffi-android.toml: uniffi.toml, android = true
@@ -105,7 +105,10 @@ val cargoNdkBuild by tasks.registering(Exec::class) {
             rustAbis.forEach { add("-t"); add(it) }
             add("--platform"); add("$minSdkVersion")
             add("-o"); add(jniLibsDir.asFile.absolutePath)
-            add("build"); add("--release"); add("-p"); add("twostep-ffi")
+            // The cdylib alone: twostep-ffi also declares a staticlib (for iOS), which an
+            // Android build would compile and link for nothing. `cargo rustc --crate-type`
+            // overrides the manifest's list for this one build.
+            add("rustc"); add("--release"); add("-p"); add("twostep-ffi"); add("--lib"); add("--crate-type"); add("cdylib")
         },
     )
     // cargo-ndk links with the NDK AGP resolves for `ndkVersion` (r28+: 16 KB-aligned segments

@@ -29,8 +29,12 @@ import java.security.KeyStore as JavaKeyStore
  * Failures, as the core expects them (it leaves the vault file untouched in every case):
  * - `WrongKey`: the bytes were not wrapped by this Keystore key, or there is no key under
  *   [alias] (app data restored to another device: Keystore keys do not travel).
- * - `Unavailable`: the key was invalidated, the user has to authenticate first, or the
- *   Keystore failed; the reason is one line, never key material.
+ * - the key was permanently invalidated (the screen lock was removed, biometrics changed):
+ *   not "try again", the vault can never be opened with this key. The core has no failure of
+ *   its own for it yet, so it crosses as `Unavailable` with the reason [INVALIDATED]; an app
+ *   that gets `KeyStoreUnavailable` asks [isInvalidated] before offering a retry.
+ * - `Unavailable`: the user has to authenticate first, or the Keystore failed; the reason is
+ *   one line, never key material.
  *
  * By default no user authentication is required, so codes show without a prompt. With
  * [userAuthenticationValiditySeconds], the key is usable for that many seconds after the
@@ -70,6 +74,28 @@ class AndroidKeystoreKeyStore @JvmOverloads constructor(
             cipher.doFinal(wrapped, IV_BYTES, wrapped.size - IV_BYTES)
         } catch (e: AEADBadTagException) {
             throw KeyStoreFailure.WrongKey()
+        }
+    }
+
+    /**
+     * Whether Android has permanently invalidated this key store's key: the vault it wrapped
+     * can no longer be opened on this device (only restored from a backup), and retrying will
+     * not help. Asked of the Keystore itself, so it is right after a restart too. False when
+     * there is no key, or when it only waits for the user to authenticate.
+     */
+    fun isInvalidated(): Boolean {
+        val key = try {
+            existingKey()
+        } catch (e: GeneralSecurityException) {
+            return false
+        } ?: return false
+        return try {
+            Cipher.getInstance(TRANSFORMATION).init(Cipher.ENCRYPT_MODE, key)
+            false
+        } catch (e: KeyPermanentlyInvalidatedException) {
+            true
+        } catch (e: GeneralSecurityException) {
+            false
         }
     }
 
@@ -122,7 +148,7 @@ class AndroidKeystoreKeyStore @JvmOverloads constructor(
     private inline fun <T> keystoreCall(block: () -> T): T = try {
         block()
     } catch (e: KeyPermanentlyInvalidatedException) {
-        throw KeyStoreFailure.Unavailable("the Keystore key was invalidated (screen lock removed or biometrics changed)")
+        throw KeyStoreFailure.Unavailable(INVALIDATED)
     } catch (e: UserNotAuthenticatedException) {
         throw KeyStoreFailure.Unavailable("the user has to authenticate before the vault opens")
     } catch (e: GeneralSecurityException) {
@@ -134,6 +160,14 @@ class AndroidKeystoreKeyStore @JvmOverloads constructor(
     companion object {
         /** The Keystore alias used unless another is given: one key for the app's vaults. */
         const val DEFAULT_ALIAS = "dev.twostep.vault-key"
+
+        /**
+         * The reason an invalidated key crosses with, until the core has a failure of its own
+         * for it: says what happened and that retrying will not help.
+         */
+        const val INVALIDATED =
+            "the Keystore key was permanently invalidated (screen lock removed or biometrics changed); " +
+                "this vault cannot be opened on this device again, only restored from a backup"
 
         private const val PROVIDER = "AndroidKeyStore"
         private const val TRANSFORMATION = "AES/GCM/NoPadding"

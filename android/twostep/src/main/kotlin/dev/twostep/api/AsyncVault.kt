@@ -102,7 +102,7 @@ class AsyncVault private constructor(
     suspend fun code(id: String, unixSeconds: ULong = nowSeconds()): String = change { code(id, unixSeconds) }
 
     /** Every entry's code now, once: one call. For a screen that refreshes itself, [rows]. */
-    suspend fun codesNow(): List<EntryCode> = withContext(io) { vault.codesNow() }
+    suspend fun codesNow(): List<EntryCode> = withContext(io) { vault.codes(nowSeconds()) }
 
     /** Closes the vault; calls made afterwards throw `IllegalStateException`. Closing twice is harmless. */
     override fun close() = vault.close()

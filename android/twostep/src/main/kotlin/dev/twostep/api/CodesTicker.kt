@@ -17,8 +17,10 @@ import kotlinx.coroutines.flow.flowOn
 /**
  * Every entry's code, refreshed once per [interval], for a code screen.
  *
- * Each refresh is one `Vault.codesNow()` call (a few microseconds through JNA, however many
- * entries there are), made on [dispatcher] so the screen's thread never waits on the vault.
+ * Each refresh is one `Vault.codes(at)` call (a few microseconds through JNA, however many
+ * entries there are) for the second [wallClockMillis] says it is, made on [dispatcher] so the
+ * screen's thread never waits on the vault. The clock the refreshes are aligned to is the
+ * clock the codes are computed for, so a virtual clock moves codes and countdowns too.
  * Every value a row shows (the code, its grouping, the seconds left, the next code) is the
  * core's; the ticker only decides when to ask.
  *
@@ -30,7 +32,7 @@ import kotlinx.coroutines.flow.flowOn
  * error) ends it with that exception, for the collector's `catch`. Cancel collection before
  * closing the vault.
  *
- * @param wallClockMillis the clock the refreshes are aligned to; tests pass a virtual one.
+ * @param wallClockMillis the clock the codes are for and the refreshes aligned to; tests pass a virtual one.
  */
 class CodesTicker(
     private val vault: VaultInterface,
@@ -46,7 +48,7 @@ class CodesTicker(
     val codes: Flow<List<EntryCode>> = flow {
         while (true) {
             currentCoroutineContext().ensureActive()
-            emit(vault.codesNow())
+            emit(vault.codes((wallClockMillis() / 1000).toULong()))
             delay(millisUntilNextTick())
         }
     }

@@ -1,5 +1,7 @@
 package dev.twostep.core
 
+import dev.twostep.testing.AesGcmKeyStore
+import dev.twostep.testing.ReferenceBackend
 import java.net.InetAddress
 import java.net.ServerSocket
 import java.nio.file.Files

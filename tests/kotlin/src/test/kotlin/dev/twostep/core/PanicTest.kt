@@ -1,5 +1,6 @@
 package dev.twostep.core
 
+import dev.twostep.testing.AesGcmKeyStore
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue

@@ -1,5 +1,8 @@
 package dev.twostep.core
 
+import dev.twostep.testing.AesGcmKeyStore
+import dev.twostep.testing.BuggyKeyStore
+import dev.twostep.testing.LockedKeyStore
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertArrayEquals

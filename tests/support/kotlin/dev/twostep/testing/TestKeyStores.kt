@@ -1,5 +1,7 @@
-package dev.twostep.core
+package dev.twostep.testing
 
+import dev.twostep.core.KeyStore
+import dev.twostep.core.KeyStoreFailure
 import java.security.SecureRandom
 import javax.crypto.AEADBadTagException
 import javax.crypto.Cipher

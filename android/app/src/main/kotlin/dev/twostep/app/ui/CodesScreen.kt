@@ -1,4 +1,4 @@
-package dev.twostep.app
+package dev.twostep.app.ui
 
 import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.fillMaxSize
@@ -31,13 +31,12 @@ import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import androidx.lifecycle.viewmodel.compose.viewModel
 import dev.twostep.api.CodeRow
-import dev.twostep.app.CodesViewModel.State
+import dev.twostep.app.model.CodesViewModel
+import dev.twostep.app.model.CodesViewModel.State
 import dev.twostep.core.CodeView
 import dev.twostep.core.Timing
 import kotlinx.coroutines.launch
@@ -45,7 +44,7 @@ import kotlinx.coroutines.launch
 /** The one screen: every account's code with its countdown, and a way to add one by link. */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-fun CodesScreen(viewModel: CodesViewModel = viewModel()) {
+fun CodesScreen(viewModel: CodesViewModel) {
     val state by viewModel.state.collectAsStateWithLifecycle()
     var adding by rememberSaveable { mutableStateOf(false) }
     val snackbar = remember { SnackbarHostState() }
@@ -54,11 +53,11 @@ fun CodesScreen(viewModel: CodesViewModel = viewModel()) {
     }
 
     Scaffold(
-        topBar = { TopAppBar(title = { Text(stringResource(R.string.app_name)) }) },
+        topBar = { TopAppBar(title = { Text(Strings.APP_NAME) }) },
         snackbarHost = { SnackbarHost(snackbar) },
         floatingActionButton = {
             if (state is State.Ready) {
-                ExtendedFloatingActionButton(onClick = { adding = true }) { Text(stringResource(R.string.add)) }
+                ExtendedFloatingActionButton(onClick = { adding = true }) { Text(Strings.ADD) }
             }
         },
     ) { padding ->
@@ -66,11 +65,11 @@ fun CodesScreen(viewModel: CodesViewModel = viewModel()) {
             when (val current = state) {
                 State.Opening -> CircularProgressIndicator(Modifier.align(Alignment.Center))
                 is State.Failed -> Text(
-                    stringResource(R.string.vault_failed) + "\n\n" + current.message,
+                    Strings.VAULT_FAILED + "\n\n" + current.message,
                     Modifier.align(Alignment.Center).padding(24.dp),
                 )
                 is State.Ready -> if (current.rows.isEmpty()) {
-                    Text(stringResource(R.string.empty), Modifier.align(Alignment.Center).padding(24.dp))
+                    Text(Strings.EMPTY, Modifier.align(Alignment.Center).padding(24.dp))
                 } else {
                     LazyColumn(Modifier.fillMaxSize()) {
                         items(current.rows, key = { it.entry.id }) { row ->
@@ -99,7 +98,7 @@ private fun CodeRowItem(row: CodeRow, revealed: CodeView?, onReveal: () -> Unit)
                 Text(view.grouped, style = MaterialTheme.typography.headlineMedium, fontFamily = FontFamily.Monospace)
             } else {
                 // HOTP: showing the code uses it, so it waits for a tap.
-                TextButton(onClick = onReveal) { Text(stringResource(R.string.show_code)) }
+                TextButton(onClick = onReveal) { Text(Strings.SHOW_CODE) }
             }
         },
         supportingContent = { Text(row.entry.account) },
@@ -113,26 +112,32 @@ private fun Countdown(timing: Timing) {
     Box(contentAlignment = Alignment.Center) {
         CircularProgressIndicator(
             progress = { 1f - timing.fractionElapsed.toFloat() },
-            modifier = Modifier.size(40.dp),
+            modifier = Modifier.size(48.dp),
         )
         Text(
-            stringResource(R.string.seconds_left, timing.secondsLeft.toInt()),
+            Strings.secondsLeft(timing.secondsLeft.toInt()),
             style = MaterialTheme.typography.labelSmall,
         )
     }
 }
 
-/** Paste an `otpauth://` link; a refused one shows the core's reason under the field. */
+/**
+ * Paste an `otpauth://` link; a refused one shows the core's reason under the field.
+ *
+ * The link carries the account's secret: it is kept with `remember`, never `rememberSaveable`
+ * (saved instance state is written to disk and survives the process), and the keyboard is
+ * told not to learn or suggest it.
+ */
 @Composable
 private fun AddUriDialog(onAdd: suspend (String) -> String?, onDismiss: () -> Unit) {
-    var uri by rememberSaveable { mutableStateOf("") }
+    var uri by remember { mutableStateOf("") }
     var error by remember { mutableStateOf<String?>(null) }
     var busy by remember { mutableStateOf(false) }
     val scope = rememberCoroutineScope()
 
     AlertDialog(
         onDismissRequest = onDismiss,
-        title = { Text(stringResource(R.string.add_title)) },
+        title = { Text(Strings.ADD_TITLE) },
         text = {
             OutlinedTextField(
                 value = uri,
@@ -140,10 +145,11 @@ private fun AddUriDialog(onAdd: suspend (String) -> String?, onDismiss: () -> Un
                     uri = it
                     error = null
                 },
-                label = { Text(stringResource(R.string.uri_label)) },
+                label = { Text(Strings.URI_LABEL) },
                 isError = error != null,
                 supportingText = { error?.let { Text(it) } },
                 minLines = 2,
+                keyboardOptions = SecretKeyboard,
                 modifier = Modifier.fillMaxWidth(),
             )
         },
@@ -158,10 +164,10 @@ private fun AddUriDialog(onAdd: suspend (String) -> String?, onDismiss: () -> Un
                         if (error == null) onDismiss()
                     }
                 },
-            ) { Text(stringResource(R.string.add)) }
+            ) { Text(Strings.ADD) }
         },
         dismissButton = {
-            TextButton(onClick = onDismiss) { Text(stringResource(R.string.cancel)) }
+            TextButton(onClick = onDismiss) { Text(Strings.CANCEL) }
         },
     )
 }

@@ -1,4 +1,4 @@
-package dev.twostep.core
+package dev.twostep.testing
 
 import java.io.File
 import java.nio.file.Files
@@ -12,7 +12,9 @@ import java.util.concurrent.TimeoutException
  * database in [dir], the dev outbox on (SMS and voice codes readable through
  * `TwostepClient.devOutbox`). Nothing is mocked.
  *
- * The binary comes from `TWOSTEP_CLI` (set by scripts/kotlin-test), else from beside the
+ * Shared by the JVM suites (tests/support/kotlin is compiled into each).
+ *
+ * The binary comes from `TWOSTEP_CLI` (set by the suites' scripts), else from beside the
  * library JNA loads. [close] stops the process and waits for it; a JVM shutdown hook is the
  * last resort, so no server outlives the test run even when a test run is interrupted.
  */
@@ -81,7 +83,7 @@ class ReferenceBackend private constructor(
             return candidates.firstOrNull { Files.isExecutable(it) }
                 ?: throw IllegalStateException(
                     "no twostep binary to run the reference backend (tried ${candidates.ifEmpty { "nothing" }}); " +
-                        "run scripts/kotlin-test, or build it with `cargo build -p twostep` and set TWOSTEP_CLI",
+                        "run the suite through its script (scripts/kotlin-test, scripts/compose-test), or build it with `cargo build -p twostep` and set TWOSTEP_CLI",
                 )
         }
 

@@ -1,14 +1,11 @@
-package dev.twostep.app
+package dev.twostep.app.model
 
-import android.app.Application
-import androidx.lifecycle.AndroidViewModel
+import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
-import dev.twostep.android.AndroidKeystoreKeyStore
 import dev.twostep.api.AsyncVault
 import dev.twostep.api.CodeRow
 import dev.twostep.core.CodeView
 import dev.twostep.core.TwostepException
-import java.io.File
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.channels.Channel
@@ -26,11 +23,15 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 
 /**
- * The code screen's state: the vault (opened once, off the main thread, with the Android
- * Keystore), its rows ticking once a second while the screen is visible, and the HOTP codes
- * the user asked to see. Everything a row shows comes from the core.
+ * The code screen's state: the vault (opened once, by [open], which the app points at its
+ * Android Keystore and the JVM tests at a temporary file), its rows ticking once a second
+ * while the screen is visible, and the HOTP codes the user asked to see. Everything a row
+ * shows comes from the core; this class holds no rule.
+ *
+ * Plain `androidx.lifecycle.ViewModel` and coroutines, no `android.*`: the same file compiles
+ * for the app and for the Compose suite on the JVM (tests/compose).
  */
-class CodesViewModel(application: Application) : AndroidViewModel(application) {
+class CodesViewModel(open: suspend () -> AsyncVault) : ViewModel() {
     sealed interface State {
         data object Opening : State
 
@@ -42,11 +43,7 @@ class CodesViewModel(application: Application) : AndroidViewModel(application) {
 
     private var opened: AsyncVault? = null
 
-    /** Not in files/: a vault whose key stays in this device's Keystore must not be backed up. */
-    private val vault: Deferred<AsyncVault> = viewModelScope.async {
-        val path = File(application.noBackupFilesDir, "vault.sqlite").path
-        AsyncVault.openOrCreate(path, AndroidKeystoreKeyStore()).also { opened = it }
-    }
+    private val vault: Deferred<AsyncVault> = viewModelScope.async { open().also { opened = it } }
 
     /** HOTP codes shown on request, by entry id: each one used up a counter step. */
     private val revealed = MutableStateFlow<Map<String, CodeView>>(emptyMap())
