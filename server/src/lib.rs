@@ -35,7 +35,8 @@
 //! - [`outbox`] — the outbox table and the `CodeSender` trait;
 //! - `trust` — trust tokens and their loss reasons; `account` — trust count, require codes, logout;
 //! - `push` — devices, challenges, answers; `keys` — the server's signing key;
-//! - `sessions` — session tokens; `crypto` — randomness and token hashes; `password` — Argon2id.
+//! - `sessions` — session tokens; `crypto` — randomness and token hashes; `password` — Argon2id;
+//! - `web` — the browser's sign-in pages, cookies and CSRF checks (`docs/web.md`).
 
 mod account;
 mod app;
@@ -59,6 +60,7 @@ pub mod server;
 mod sessions;
 mod throttle;
 mod trust;
+mod web;
 
 pub use config::{Lifetimes, PasswordCost, ServerConfig};
 pub use db::DbError;
