@@ -41,7 +41,7 @@ button.plain{background:#fff;color:#1b4f8a}\
 .ok{background:#e6f4ea;border-left:4px solid #1e7d32;padding:.6rem .8rem;margin:.8rem 0}\
 .number{font-size:3.5rem;font-weight:800;text-align:center;letter-spacing:.1em;margin:.5rem 0;color:#1b4f8a}\
 dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dt{font-weight:600}dd{margin:0}\
-section{background:#fff;border-radius:.5rem;padding:.4rem 1rem;margin:1rem 0;box-shadow:0 1px 2px #0002}";
+h2{font-size:1.15rem;margin:.6rem 0}fieldset{border:1px solid #bbb;border-radius:.5rem;margin:1rem 0;padding:.2rem 1rem .8rem}legend{font-weight:700;padding:0 .3rem}code{word-break:break-all;background:#fff;padding:.1rem .3rem}section{background:#fff;border-radius:.5rem;padding:.4rem 1rem;margin:1rem 0;box-shadow:0 1px 2px #0002}";
 
 fn layout(title: &str, body: &str) -> String {
     format!(
@@ -147,7 +147,8 @@ Approve on my phone instead</button>"
 const WAIT_SCRIPT: &str = "(function(){var f=document.getElementById('wait'),s=document.getElementById('status');\
 function poll(){fetch('/signin/wait',{method:'POST',headers:{'Accept':'application/json'},body:new URLSearchParams(new FormData(f))})\
 .then(function(r){return r.json()}).then(function(a){if(a.next){location.assign(a.next)}else if(a.message){s.textContent=a.message;\
-document.getElementById('continue').hidden=true;document.getElementById('again').hidden=false}else{setTimeout(poll,1000)}})\
+s.className='alert';document.getElementById('asked').hidden=true;f.hidden=true;var g=document.getElementById('again');\
+g.hidden=false;g.querySelector('a').focus()}else{setTimeout(poll,1000)}})\
 .catch(function(){setTimeout(poll,2000)})}setTimeout(poll,1000)})();";
 
 pub fn push_wait(attempt: &str, number: u32, csrf: &str) -> String {
@@ -155,11 +156,12 @@ pub fn push_wait(attempt: &str, number: u32, csrf: &str) -> String {
         "Approve on your phone",
         &format!(
             "<h1>Approve on your phone</h1>\
-<p>We sent a sign-in request to your phone. Open it and type this number to approve:</p>\
-<p id=\"number\" class=\"number\" aria-label=\"Number to type on your phone: {number}\">{number}</p>\
+<div id=\"asked\"><p>We sent a sign-in request to your phone. Open it and type this number to approve:</p>\
+<p id=\"number\" class=\"number\" aria-label=\"Number to type on your phone: {number}\">{number}</p></div>\
 <p id=\"status\" role=\"status\" aria-live=\"polite\">Waiting for your phone…</p>\
 <form id=\"wait\" method=\"post\" action=\"/signin/wait\">{csrf}<input type=\"hidden\" name=\"attempt\" value=\"{attempt}\">\
-<button id=\"continue\" type=\"submit\">Continue</button></form>\
+<input type=\"hidden\" name=\"number\" value=\"{number}\">\
+<button id=\"continue\" class=\"plain\" type=\"submit\">I approved it: continue</button></form>\
 <p id=\"again\" hidden><a href=\"/signin\">Sign in again</a></p>\
 <script>{WAIT_SCRIPT}</script>",
             csrf = csrf_field(csrf),
@@ -205,8 +207,9 @@ site's own pages, so nothing was done. If you were using Twostep Seller, go back
 /// Advanced Security Settings.
 pub struct SettingsPage<'a> {
     pub email: &'a str,
-    pub primary: &'a MethodSummary,
-    pub backup: &'a MethodSummary,
+    /// The methods in a few words, numbers masked (core's `Method::description`).
+    pub primary: &'a str,
+    pub backup: &'a str,
     pub trusted_label: &'a str,
     pub require_codes_label: &'a str,
     pub notice: Option<&'a str>,
@@ -229,10 +232,116 @@ pub fn settings(p: &SettingsPage<'_>) -> String {
 <form method=\"post\" action=\"/signout\">{csrf}<button id=\"sign-out\" type=\"submit\">Sign out</button></form>",
             email = esc(p.email),
             alert = alert(p.error),
-            primary = esc(&p.primary.label),
-            backup = esc(&p.backup.label),
+            primary = esc(p.primary),
+            backup = esc(p.backup),
             trusted = esc(p.trusted_label),
             require = esc(p.require_codes_label),
+            csrf = csrf_field(p.csrf),
+        ),
+    )
+}
+
+/// One method's choice on the enrollment form.
+pub struct MethodFields<'a> {
+    /// `primary` or `backup`.
+    pub role: &'a str,
+    /// The kinds offered: form value and the seed's name.
+    pub kinds: &'a [(&'a str, &'a str)],
+    pub kind: &'a str,
+    pub number: &'a str,
+    pub landline: bool,
+}
+
+fn method_fieldset(m: &MethodFields<'_>, legend: &str) -> String {
+    let options: String = m
+        .kinds
+        .iter()
+        .map(|(value, label)| {
+            let selected = if *value == m.kind { " selected" } else { "" };
+            format!("<option value=\"{}\"{selected}>{}</option>", esc(value), esc(label))
+        })
+        .collect();
+    format!(
+        "<fieldset><legend>{legend}</legend>\
+<label for=\"{r}-kind\">Method</label><select id=\"{r}-kind\" name=\"{r}_kind\"{af}>{options}</select>\
+<label for=\"{r}-number\">Phone number, with country code (not needed for an app)</label>\
+<input id=\"{r}-number\" name=\"{r}_number\" type=\"text\" inputmode=\"tel\" autocomplete=\"tel\" value=\"{number}\">\
+<label class=\"check\" for=\"{r}-landline\"><input id=\"{r}-landline\" name=\"{r}_landline\" type=\"checkbox\" value=\"yes\"{checked}>\
+This number is a landline (voice calls only)</label></fieldset>",
+        legend = esc(legend),
+        r = esc(m.role),
+        number = esc(m.number),
+        checked = if m.landline { " checked" } else { "" },
+        af = if m.role == "primary" { " autofocus" } else { "" },
+    )
+}
+
+/// Turning two-step verification on: a primary and a backup method.
+pub fn enroll(
+    email: &str,
+    primary: &MethodFields<'_>,
+    backup: &MethodFields<'_>,
+    error: Option<&str>,
+    csrf: &str,
+) -> String {
+    layout(
+        "Turn on two-step verification",
+        &format!(
+            "<h1>Turn on two-step verification</h1><p>Signed in as <strong id=\"email\">{email}</strong>. \
+Choose a primary method and a backup method: codes go to the primary, and \"Didn't receive the code?\" sends \
+them to the backup.</p>{alert}<form method=\"post\" action=\"/enroll\">{csrf}{primary}{backup}\
+<button id=\"enroll\" type=\"submit\">Continue</button></form>",
+            email = esc(email),
+            alert = alert(error),
+            csrf = csrf_field(csrf),
+            primary = method_fieldset(primary, "Primary method"),
+            backup = method_fieldset(backup, "Backup method"),
+        ),
+    )
+}
+
+/// The codes that prove each new method works.
+pub struct VerifyPage<'a> {
+    /// The key for the authenticator app, shown once, right after it was made.
+    pub authenticator: Option<(&'a str, &'a str)>,
+    /// Each method still to verify: role (`primary`/`backup`) and its description.
+    pub pending: &'a [(&'a str, String)],
+    pub error: Option<&'a str>,
+    pub csrf: &'a str,
+}
+
+pub fn enroll_verify(p: &VerifyPage<'_>) -> String {
+    let key = p
+        .authenticator
+        .map(|(secret, uri)| {
+            format!(
+                "<section aria-labelledby=\"key-h\"><h2 id=\"key-h\">Add this key to your authenticator app</h2>\
+<p>Key: <code id=\"secret\">{}</code></p><p>Or open this link on the phone: <code id=\"otpauth\">{}</code></p></section>",
+                esc(secret),
+                esc(uri)
+            )
+        })
+        .unwrap_or_default();
+    let fields: String = p
+        .pending
+        .iter()
+        .enumerate()
+        .map(|(i, (role, description))| {
+            format!(
+                "<label for=\"code-{r}\">Code from {d}</label>\
+<input id=\"code-{r}\" name=\"code_{r}\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"7\" required{af}>",
+                r = esc(role),
+                d = esc(description),
+                af = if i == 0 { " autofocus" } else { "" },
+            )
+        })
+        .collect();
+    layout(
+        "Confirm your methods",
+        &format!(
+            "<h1>Confirm your methods</h1>{key}<p>Enter a code from each method to turn two-step verification on.</p>{alert}\
+<form method=\"post\" action=\"/enroll/verify\">{csrf}{fields}<button id=\"confirm\" type=\"submit\">Turn on</button></form>",
+            alert = alert(p.error),
             csrf = csrf_field(p.csrf),
         ),
     )

@@ -33,9 +33,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use twostep_core::flows::settings::{REQUIRE_CODES_DONE, REQUIRE_CODES_LABEL, trusted_devices_label};
 use twostep_core::flows::signin::{self, PUSH_EXPIRED, PUSH_NOT_APPROVED, REMEMBER_DEVICE_LABEL};
-use twostep_core::methods::PromptLink;
+use twostep_core::methods::{MethodChoice, PhoneChoice, PhoneLine, PromptLink};
 use twostep_core::protocol::endpoints::{
-    AttemptStatus, Logout, SendCode, SignIn, SignInResponse, SignedIn, StartPush, VerifyCode,
+    AttemptStatus, Enroll, Logout, SendCode, SignIn, SignInResponse, SignedIn, StartPush, VerifyCode, VerifyMethod,
 };
 use twostep_core::protocol::{ClientInfo, ClientKind, ErrorCode, MethodKind, MethodSummary, Role};
 
@@ -44,7 +44,7 @@ use crate::app::{self, App, Shared};
 use crate::error::{Error, Result};
 use crate::method_store::{self, Status};
 use crate::sessions::{self, Scope, Session};
-use crate::{account, attempts, crypto, logins, push};
+use crate::{account, attempts, crypto, enrollment, logins, push};
 
 /// Why a browser without any trust cookie is asked for a code: the server cannot tell these
 /// apart, since each presents nothing.
@@ -75,6 +75,8 @@ pub fn router() -> Router<Shared> {
         .route("/settings", get(settings_page))
         .route("/settings/require-codes", post(require_codes))
         .route("/signout", post(sign_out))
+        .route("/enroll", get(enroll_page).post(enroll))
+        .route("/enroll/verify", post(enroll_verify))
 }
 
 /// One request of a browser: who it is and what it brought.
@@ -266,11 +268,11 @@ async fn sign_in(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fie
     match answer {
         Err(e) => page(StatusCode::UNPROCESSABLE_ENTITY, cookies, html::sign_in(&email, Some(&say(&e)), None, &csrf)),
         Ok(SignInResponse::EnrollmentRequired { session, .. }) => {
-            // Two-step verification is turned on in the app, which holds the authenticator.
+            if blocked {
+                return page(StatusCode::OK, cookies, html::signed_in_without_cookies(SIGNED_IN_WITHOUT_COOKIES));
+            }
             sessions_cookies(&app, &visit, &mut cookies, &session);
-            let message = "Two-step verification is not on for this login yet. Turn it on in the Twostep Seller app \
-                           (Advanced Security Settings), then sign in here.";
-            page(StatusCode::OK, cookies, html::stopped(message))
+            redirect(cookies, "/enroll")
         }
         Ok(SignInResponse::SignedIn(signed)) => signed_in(&app, &visit, cookies, signed),
         Ok(SignInResponse::CodeRequired(required)) => {
@@ -483,28 +485,32 @@ async fn wait(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fields
 fn full_session(app: &App, visit: &Visit) -> std::result::Result<Session, Response> {
     match visit.session(app) {
         Some(s) if s.scope == Scope::Full => Ok(s),
-        _ => Err(redirect(Vec::new(), "/signin")),
+        Some(_) => Err(redirect(Vec::new(), "/enroll")),
+        None => Err(redirect(Vec::new(), "/signin")),
     }
 }
 
 fn settings(app: &App, visit: &Visit, session: &Session, notice: Option<&str>) -> Response {
     let mut cookies = Vec::new();
     let csrf = visit.csrf(&mut cookies);
-    let facts = account::methods(app, session).and_then(|methods| {
-        let count = account::trust_summary(app, session)?.trusted_devices;
-        let email: String = app.db.read(|tx| {
-            Ok(tx.query_row("SELECT email FROM logins WHERE id = ?1", [&session.login_id], |r| r.get(0))?)
+    let facts = account::trust_summary(app, session).and_then(|trust| {
+        let (email, pair) = app.db.read(|tx| {
+            let email: String =
+                tx.query_row("SELECT email FROM logins WHERE id = ?1", [&session.login_id], |r| r.get(0))?;
+            Ok((email, method_store::load(tx, &session.login_id, Status::Active)?))
         })?;
-        Ok((methods, count, email))
+        let pair = pair.ok_or_else(|| Error::Internal("a full session's login has no active methods".into()))?;
+        let describe = |role| pair.get(role).method.description();
+        Ok((describe(Role::Primary), describe(Role::Backup), trust.trusted_devices, email))
     });
     match facts {
-        Ok((methods, count, email)) => page(
+        Ok((primary, backup, count, email)) => page(
             StatusCode::OK,
             cookies,
             html::settings(&html::SettingsPage {
                 email: &email,
-                primary: &methods.primary,
-                backup: &methods.backup,
+                primary: &primary,
+                backup: &backup,
                 trusted_label: &trusted_devices_label(count),
                 require_codes_label: REQUIRE_CODES_LABEL,
                 notice,
@@ -552,4 +558,137 @@ async fn sign_out(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fi
     let mut res = redirect(vec![visit.policy.clear(Kind::Session)], "/signin");
     res.headers_mut().insert(LOCATION, HeaderValue::from_static("/signin?signed_out"));
     res
+}
+
+/// The kinds of method a form offers, by the seed's names.
+const KINDS: [(&str, MethodKind); 3] =
+    [("authenticator_app", MethodKind::AuthenticatorApp), ("sms", MethodKind::Sms), ("voice", MethodKind::Voice)];
+
+/// A session that may enroll: password given, two-step verification not on yet.
+fn enrollment_session(app: &App, visit: &Visit) -> std::result::Result<(Session, String), Response> {
+    let session = visit.session(app).ok_or_else(|| redirect(Vec::new(), "/signin"))?;
+    let (email, enabled): (String, bool) = app
+        .db
+        .read(|tx| {
+            Ok(tx.query_row("SELECT email, two_step_enabled FROM logins WHERE id = ?1", [&session.login_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?)
+        })
+        .map_err(|e| page(StatusCode::INTERNAL_SERVER_ERROR, Vec::new(), html::stopped(&say(&e))))?;
+    if enabled {
+        return Err(redirect(Vec::new(), "/settings"));
+    }
+    Ok((session, email))
+}
+
+fn enroll_form(visit: &Visit, email: &str, fields: &Fields, error: Option<&str>, status: StatusCode) -> Response {
+    let mut cookies = Vec::new();
+    let csrf = visit.csrf(&mut cookies);
+    let kinds: Vec<(&str, &str)> = KINDS.iter().map(|(value, kind)| (*value, kind.label())).collect();
+    let method = |role: &'static str, default: &'static str| {
+        let kind = fields.get(&format!("{role}_kind")).map(String::as_str).unwrap_or(default);
+        (role, kind, field(fields, &format!("{role}_number")), fields.contains_key(&format!("{role}_landline")))
+    };
+    let (pr, pk, pn, pl) = method("primary", "authenticator_app");
+    let (br, bk, bn, bl) = method("backup", "sms");
+    let primary = html::MethodFields { role: pr, kinds: &kinds, kind: pk, number: pn, landline: pl };
+    let backup = html::MethodFields { role: br, kinds: &kinds, kind: bk, number: bn, landline: bl };
+    page(status, cookies, html::enroll(email, &primary, &backup, error, &csrf))
+}
+
+async fn enroll_page(State(app): State<Shared>, visit: Visit) -> Response {
+    match enrollment_session(&app, &visit) {
+        Ok((_, email)) => enroll_form(&visit, &email, &Fields::new(), None, StatusCode::OK),
+        Err(elsewhere) => elsewhere,
+    }
+}
+
+/// One method as the form chose it; whether the pair is allowed is core's rules' call, in
+/// [`enrollment::enroll`].
+fn choice(fields: &Fields, role: &str) -> MethodChoice {
+    let phone = || PhoneChoice {
+        number: field(fields, &format!("{role}_number")).to_owned(),
+        default_calling_code: None,
+        line: if fields.contains_key(&format!("{role}_landline")) { PhoneLine::Landline } else { PhoneLine::Mobile },
+    };
+    match field(fields, &format!("{role}_kind")) {
+        "sms" => MethodChoice::Sms(phone()),
+        "voice" => MethodChoice::Voice(phone()),
+        _ => MethodChoice::AuthenticatorApp,
+    }
+}
+
+async fn enroll(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fields>) -> Response {
+    if let Err(refused) = visit.guard(&fields) {
+        return refused;
+    }
+    let (session, email) = match enrollment_session(&app, &visit) {
+        Ok(s) => s,
+        Err(elsewhere) => return elsewhere,
+    };
+    let req = Enroll { primary: choice(&fields, "primary"), backup: choice(&fields, "backup") };
+    let started = {
+        let session = session.clone();
+        app::run(&app, move |app| enrollment::enroll(app, &session, req)).await
+    };
+    match started {
+        Ok(started) => {
+            let secret = started.authenticator_uri.as_deref().and_then(|uri| {
+                let query = uri.split_once('?')?.1;
+                query.split('&').find_map(|p| p.strip_prefix("secret=")).map(str::to_owned)
+            });
+            let key = secret.as_deref().zip(started.authenticator_uri.as_deref());
+            verify_form(&app, &visit, &session, key, None, StatusCode::OK)
+        }
+        Err(e) => enroll_form(&visit, &email, &fields, Some(&say(&e)), StatusCode::UNPROCESSABLE_ENTITY),
+    }
+}
+
+/// The code fields of the methods still to verify.
+fn verify_form(
+    app: &App,
+    visit: &Visit,
+    session: &Session,
+    key: Option<(&str, &str)>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let mut cookies = Vec::new();
+    let csrf = visit.csrf(&mut cookies);
+    let pending = app.db.read(|tx| method_store::load(tx, &session.login_id, Status::Pending));
+    let pending: Vec<(&str, String)> = match pending {
+        Ok(Some(pair)) => {
+            pair.pending_roles().into_iter().map(|role| (role.as_str(), pair.get(role).method.description())).collect()
+        }
+        Ok(None) => return redirect(cookies, "/enroll"),
+        Err(e) => return page(StatusCode::INTERNAL_SERVER_ERROR, cookies, html::stopped(&say(&e))),
+    };
+    let body = html::enroll_verify(&html::VerifyPage { authenticator: key, pending: &pending, error, csrf: &csrf });
+    page(status, cookies, body)
+}
+
+async fn enroll_verify(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fields>) -> Response {
+    if let Err(refused) = visit.guard(&fields) {
+        return refused;
+    }
+    let (session, _) = match enrollment_session(&app, &visit) {
+        Ok(s) => s,
+        Err(elsewhere) => return elsewhere,
+    };
+    for role in [Role::Primary, Role::Backup] {
+        let Some(code) = fields.get(&format!("code_{}", role.as_str())) else { continue };
+        let req = VerifyMethod { role, code: code.clone() };
+        let verified = {
+            let session = session.clone();
+            app::run(&app, move |app| enrollment::verify(app, &session, req)).await
+        };
+        match verified {
+            Ok(status) if status.enabled => return redirect(Vec::new(), "/settings"),
+            Ok(_) => {}
+            Err(e) => {
+                return verify_form(&app, &visit, &session, None, Some(&say(&e)), StatusCode::UNPROCESSABLE_ENTITY);
+            }
+        }
+    }
+    verify_form(&app, &visit, &session, None, None, StatusCode::OK)
 }

@@ -6,6 +6,7 @@
 //! screenshot into `target/screens/web-*.png`.
 
 mod csrf;
+mod enroll;
 mod signin;
 mod support;
 mod trust;

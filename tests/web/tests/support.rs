@@ -20,6 +20,19 @@ pub async fn start() -> Option<Run> {
     Some(Run { site, chromium, _turn: turn })
 }
 
+/// A server with no login yet, and chromedriver: for turning two-step verification on.
+pub struct Bare {
+    pub backend: twostep_e2e::Backend,
+    pub chromium: Chromium,
+    _turn: MutexGuard<'static, ()>,
+}
+
+pub async fn start_bare() -> Option<Bare> {
+    let turn = one_at_a_time().await;
+    let chromium = Chromium::start().await?;
+    Some(Bare { backend: twostep_e2e::Backend::start(), chromium, _turn: turn })
+}
+
 impl Run {
     /// A window of a new profile.
     pub async fn browser(&self, profile: &str) -> Browser {
