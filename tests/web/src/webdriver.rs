@@ -26,6 +26,12 @@ pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().expect("an HTTP client")
 }
 
+/// A plain client that shows redirects instead of following them, for the pages' own tests.
+pub fn http_client_without_redirects() -> reqwest::Client {
+    http_client();
+    reqwest::Client::builder().no_proxy().redirect(reqwest::redirect::Policy::none()).build().expect("an HTTP client")
+}
+
 /// How a browser window is opened.
 #[derive(Clone, Debug)]
 pub struct Options {
