@@ -116,10 +116,16 @@ impl Visit {
         self.jar.get(self.policy, kind)
     }
 
+    /// None of this site's cookies came back. After the sign-in page set some, the browser
+    /// blocks cookies.
+    fn brought_no_cookie(&self) -> bool {
+        [Kind::Device, Kind::Csrf, Kind::Session, Kind::Trust].iter().all(|k| self.cookie(*k).is_none())
+    }
+
     /// Both CSRF checks of [`csrf`]; the refusal page when either fails.
     fn guard(&self, fields: &Fields) -> std::result::Result<(), Response> {
         let checked = csrf::check_origin(&self.headers).and_then(|()| {
-            if self.jar.is_empty() {
+            if self.brought_no_cookie() {
                 Ok(())
             } else {
                 csrf::check_token(self.cookie(Kind::Csrf), fields.get("csrf").map(String::as_str))
@@ -251,7 +257,7 @@ async fn sign_in(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fie
         return refused;
     }
     let mut cookies = Vec::new();
-    let blocked = visit.jar.is_empty();
+    let blocked = visit.brought_no_cookie();
     let device_id = visit.device_id(&mut cookies);
     let csrf = visit.csrf(&mut cookies);
     let email = field(&fields, "email").to_owned();
@@ -361,7 +367,7 @@ fn prompt_again(app: &App, visit: &Visit, fields: &Fields, error: &Error) -> Res
     match prompt_facts(app, attempt, role) {
         Ok((method, push_available)) => {
             let prompt = Prompt { attempt, role, method: &method, push_available };
-            let why = visit.jar.is_empty().then_some(COOKIES_BLOCKED);
+            let why = visit.brought_no_cookie().then_some(COOKIES_BLOCKED);
             page(StatusCode::UNPROCESSABLE_ENTITY, cookies, prompt.render(why, Some(&say(error)), &csrf))
         }
         Err(e) => page(StatusCode::GONE, cookies, html::stopped(&say(&e))),
@@ -376,7 +382,7 @@ fn sessions_cookies(app: &App, visit: &Visit, cookies: &mut Vec<HeaderValue>, se
 
 /// The cookies of a finished sign-in, then Advanced Security Settings.
 fn signed_in(app: &App, visit: &Visit, mut cookies: Vec<HeaderValue>, signed: SignedIn) -> Response {
-    if visit.jar.is_empty() {
+    if visit.brought_no_cookie() {
         return page(StatusCode::OK, cookies, html::signed_in_without_cookies(SIGNED_IN_WITHOUT_COOKIES));
     }
     sessions_cookies(app, visit, &mut cookies, &signed.session);
@@ -412,7 +418,7 @@ async fn use_backup(State(app): State<Shared>, visit: Visit, Form(fields): Form<
             let csrf = visit.csrf(&mut cookies);
             let push_available = prompt_facts(&app, &attempt, Role::Backup).map(|(_, p)| p).unwrap_or(false);
             let prompt = Prompt { attempt: &attempt, role: Role::Backup, method: &sent.method, push_available };
-            let why = visit.jar.is_empty().then_some(COOKIES_BLOCKED);
+            let why = visit.brought_no_cookie().then_some(COOKIES_BLOCKED);
             page(StatusCode::OK, cookies, prompt.render(why, None, &csrf))
         }
         Err(e) => prompt_again(&app, &visit, &fields, &e),
