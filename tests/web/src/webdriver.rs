@@ -142,6 +142,16 @@ impl Browser {
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/value"), Some(json!({ "text": text }))).await;
     }
 
+    /// Types into whatever has the keyboard focus, as a keyboard would: `\u{E004}` is Tab,
+    /// `\u{E007}` Enter (WebDriver's key codes). Returns the focused element's id attribute.
+    pub async fn keyboard(&self, keys: &str) -> String {
+        let active = self.cmd(reqwest::Method::GET, "/element/active", None).await;
+        let e = active[ELEMENT].as_str().expect("an element has the focus").to_owned();
+        let id = self.cmd(reqwest::Method::GET, &format!("/element/{e}/attribute/id"), None).await;
+        self.cmd(reqwest::Method::POST, &format!("/element/{e}/value"), Some(json!({ "text": keys }))).await;
+        id.as_str().unwrap_or_default().to_owned()
+    }
+
     pub async fn click(&self, css: &str) {
         let e = self.find(css).await;
         self.cmd(reqwest::Method::POST, &format!("/element/{e}/click"), Some(json!({}))).await;

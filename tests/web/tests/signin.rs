@@ -123,3 +123,23 @@ async fn dont_ask_for_codes_then_the_next_sign_in_asks_for_none() {
     assert_eq!(b.text("#email").await, EMAIL);
     b.screenshot("trusted-sign-in").await;
 }
+
+/// WebDriver's Tab and Enter keys.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+#[tokio::test]
+async fn signing_in_with_the_keyboard_alone() {
+    let Some(run) = start().await else { return };
+    let b = run.browser("main").await;
+    b.goto(&run.site.signin_url()).await;
+    // Each page puts the focus on its first field; Tab follows the reading order.
+    assert_eq!(b.keyboard(&format!("{EMAIL}{TAB}")).await, "email");
+    assert_eq!(b.keyboard(&format!("{}{ENTER}", crate::support::PASSWORD)).await, "password");
+    b.wait_for_path("/signin").await;
+    b.text("#instruction").await;
+    let code = run.site.fresh_code();
+    assert_eq!(b.keyboard(&format!("{code}{ENTER}")).await, "code");
+    b.wait_for_path("/settings").await;
+    assert_eq!(b.text("#email").await, EMAIL);
+}
