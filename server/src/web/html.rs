@@ -123,14 +123,13 @@ Approve on my phone instead</button>"
         "Two-step verification",
         &format!(
             "<h1>Two-step verification</h1>{why}\
-<p id=\"instruction\" data-kind=\"{kind}\">{instruction}</p>{alert}\
+<p id=\"instruction\">{instruction}</p>{alert}\
 <form method=\"post\" action=\"/signin/code\">{csrf}\
 <input type=\"hidden\" name=\"attempt\" value=\"{attempt}\"><input type=\"hidden\" name=\"role\" value=\"{role}\">\
 <label for=\"code\">Code ({label})</label>\
 <input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9 ]{{6,7}}\" maxlength=\"7\" required autofocus>\
 <label class=\"check\" for=\"remember\"><input id=\"remember\" name=\"remember\" type=\"checkbox\" value=\"yes\">{remember}</label>\
 <button id=\"verify\" type=\"submit\">Sign in</button>{push}</form>{link}",
-            kind = esc(&format!("{:?}", p.method.kind)),
             instruction = esc(p.instruction),
             alert = alert(p.error),
             csrf = csrf_field(p.csrf),

@@ -41,6 +41,7 @@ async fn a_wrong_code_is_refused_on_the_same_prompt() {
     let error = b.text("#error").await;
     assert!(!error.is_empty(), "{}", b.body().await);
     assert!(b.url().await.ends_with("/signin/code"));
+    b.screenshot("code-wrong").await;
     // The prompt is still there, and the right code still works.
     run.code_step(&b, false).await;
 }
@@ -138,6 +139,7 @@ async fn signing_in_with_the_keyboard_alone() {
     assert_eq!(b.keyboard(&format!("{}{ENTER}", crate::support::PASSWORD)).await, "password");
     b.wait_for_path("/signin").await;
     b.text("#instruction").await;
+    b.screenshot("keyboard-code-prompt").await;
     let code = run.site.fresh_code();
     assert_eq!(b.keyboard(&format!("{code}{ENTER}")).await, "code");
     b.wait_for_path("/settings").await;
