@@ -66,6 +66,7 @@ fn tell(dir: &Path) -> Result<(), CliError> {
     let server = Server::start(config).map_err(|e| CliError::Failed(format!("the backend did not start: {e}")))?;
     println!("Twostep demo: the seller's two-step verification story, end to end.");
     println!("Reference backend on {} (temporary database, SMS and voice go to its outbox).", server.url());
+    println!("Seller's sign-in page, to follow along in a browser: {}/signin", server.url());
 
     let app = ClientIdentity::app(PHONE_APP, phone_agent(PHONE_APP), "android");
     let phone = Device::new(dir, "phone", &server, &clock, app, None)?;

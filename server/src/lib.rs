@@ -37,6 +37,7 @@
 //! - `push` — devices, challenges, answers; `devices` — listing and removing them;
 //! - `keys` — the server's signing key; `seal` — secrets sealed under the key file;
 //! - `sessions` — session tokens; `crypto` — randomness and token hashes; `password` — Argon2id.
+//! - `web` — the browser's sign-in pages, cookies and CSRF checks (`docs/web.md`).
 
 mod account;
 mod app;
@@ -62,6 +63,7 @@ pub mod server;
 mod sessions;
 mod throttle;
 mod trust;
+mod web;
 
 pub use config::{HashingLimit, Lifetimes, PasswordCost, ServerConfig};
 pub use db::DbError;

@@ -60,6 +60,8 @@ pub fn router(app: Shared) -> Router {
         .route("/v1/time", get(server_time))
         .route("/v1/dev/outbox", get(dev_outbox))
         .route("/v1/dev/clock", post(dev_clock))
+        // The browser's pages (`/signin`, `/settings`, …), on the same rules.
+        .merge(crate::web::router())
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_endpoint)
         .layer(middleware::from_fn_with_state(app.clone(), common_headers))

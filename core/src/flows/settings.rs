@@ -15,6 +15,10 @@ use crate::protocol::MethodSummary;
 /// The button's label, the help page's words.
 pub const REQUIRE_CODES_LABEL: &str = "Require codes on all devices";
 
+/// What the settings screen says once "Require codes on all devices" is done.
+pub const REQUIRE_CODES_DONE: &str = "Codes are now required on all devices. You can choose \"Don't ask for codes on this device\" again at your next \
+     sign-in.";
+
 /// What the settings screen shows now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 // FFI-PENDING Record
@@ -86,11 +90,7 @@ impl SecuritySettingsFlow {
                 let mut next = self.local(self.cell.get());
                 set_count(&mut next, n);
                 next.error = None;
-                next.notice = Some(
-                    "Codes are now required on all devices. You can choose \"Don't ask for codes on this device\" \
-                     again at your next sign-in."
-                        .into(),
-                );
+                next.notice = Some(REQUIRE_CODES_DONE.into());
                 self.cell.set(next)
             }
             Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
@@ -128,9 +128,14 @@ impl SecuritySettingsFlow {
 
 fn set_count(state: &mut SecuritySettingsState, n: u32) {
     state.trusted_devices = Some(n);
-    state.trusted_devices_label = Some(match n {
+    state.trusted_devices_label = Some(trusted_devices_label(n));
+}
+
+/// "2 devices don't ask for codes.": the trusted-device count in the seller's words.
+pub fn trusted_devices_label(n: u32) -> String {
+    match n {
         0 => "No device skips codes: every sign-in asks for one.".into(),
         1 => "1 device doesn't ask for codes.".into(),
         n => format!("{n} devices don't ask for codes."),
-    });
+    }
 }

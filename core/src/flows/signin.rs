@@ -24,6 +24,12 @@ use crate::protocol::{MethodKind, MethodSummary, Role};
 /// The label of the choice the help page names.
 pub const REMEMBER_DEVICE_LABEL: &str = "Don't ask for codes on this device";
 
+/// The push wait's end when the phone did not approve.
+pub const PUSH_NOT_APPROVED: &str = "This sign-in was not approved on your phone (denied, reported, or the number \
+                                     typed did not match). Sign in again to try once more.";
+/// The push wait's end when nobody answered in time.
+pub const PUSH_EXPIRED: &str = "The request to your phone expired before it was answered. Sign in again.";
+
 /// What the sign-in screens show now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 // FFI-PENDING Record
@@ -301,13 +307,8 @@ impl SignInFlow {
                         }
                     }
                     Ok(AttemptOutcome::SignedIn(info)) => Tick::Last(flow.signed_in_state(info)),
-                    Ok(AttemptOutcome::Denied) => Tick::Last(flow.stop_state(
-                        "This sign-in was not approved on your phone (denied, reported, or the number typed \
-                         did not match). Sign in again to try once more.",
-                    )),
-                    Ok(AttemptOutcome::Expired) => Tick::Last(
-                        flow.stop_state("The request to your phone expired before it was answered. Sign in again."),
-                    ),
+                    Ok(AttemptOutcome::Denied) => Tick::Last(flow.stop_state(PUSH_NOT_APPROVED)),
+                    Ok(AttemptOutcome::Expired) => Tick::Last(flow.stop_state(PUSH_EXPIRED)),
                     // A network blip must not end the wait: the next round asks again.
                     Err(ClientError::Network { .. }) => Tick::Same,
                     Err(e) => Tick::Last(flow.stop_state(&words::say(&e))),
