@@ -17,7 +17,7 @@ use twostep_core::client::ClientError;
 #[cfg(doc)]
 use twostep_core::import::EntryError;
 use twostep_core::import::{ImportError, LineError};
-use twostep_core::methods::{PhoneNumberError, RuleViolation};
+use twostep_core::methods::{PhoneNumberError, RuleViolation, ShownPairError};
 use twostep_core::otp::InvalidParam;
 use twostep_core::otp::uri::UriError;
 use twostep_core::protocol::{ApiError, ErrorCode};
@@ -222,6 +222,17 @@ impl From<QrError> for TwostepError {
 impl From<RuleViolation> for TwostepError {
     fn from(v: RuleViolation) -> Self {
         TwostepError::RuleViolation { rule: v.code().to_owned(), reason: v.message() }
+    }
+}
+
+/// A method pair handed back by the app that is not a pair: a missing or unreadable part
+/// names its field; a broken rule keeps its code.
+impl From<ShownPairError> for TwostepError {
+    fn from(e: ShownPairError) -> Self {
+        match e {
+            ShownPairError::Invalid(p) => p.into(),
+            ShownPairError::Rule(v) => v.into(),
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! `Vault.export_unencrypted_uris`, `Vault.export_google_migration`, [`qr_png`].
 //!
 //! Every export here writes every secret in the clear, so each takes the required
-//! [`UnencryptedExport`] argument: the call reads as the user's choice and cannot be reached
+//! `UnencryptedExport` argument (core's [`Unencrypted`]): the call reads as the user's choice and cannot be reached
 //! by accident. Owns converting; which entries Google's format carries, batching and the URI
 //! format are core's (`twostep_core::export`, `twostep_core::qr`).
 //!
@@ -15,13 +15,6 @@ use zeroize::Zeroizing;
 
 use crate::error::TwostepError;
 use crate::vault::Vault;
-
-/// The explicit choice a plain export needs: "I understand that the output holds every
-/// secret unencrypted, and that anyone who reads it can make my codes".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum UnencryptedExport {
-    IUnderstand,
-}
 
 /// An entry left out of a Google Authenticator export, and why.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -49,16 +42,16 @@ pub struct GoogleMigrationExport {
 impl Vault {
     /// Every entry as an `otpauth://` URI, in the user's order, HOTP counters as they are.
     /// Unencrypted: `choice` says the user knows.
-    pub fn export_unencrypted_uris(&self, choice: UnencryptedExport) -> Result<Vec<String>, TwostepError> {
-        let uris = core::otpauth_uris(&*self.lock()?, choice.into())?;
+    pub fn export_unencrypted_uris(&self, choice: Unencrypted) -> Result<Vec<String>, TwostepError> {
+        let uris = core::otpauth_uris(&*self.lock()?, choice)?;
         Ok(uris.iter().map(|u| String::clone(u)).collect())
     }
 
     /// Every entry Google Authenticator can carry, as its migration links (at most ten
     /// entries per QR code); the others are listed with the reason. Unencrypted: `choice`
     /// says the user knows.
-    pub fn export_google_migration(&self, choice: UnencryptedExport) -> Result<GoogleMigrationExport, TwostepError> {
-        let export = core::google_migration(&*self.lock()?, choice.into())?;
+    pub fn export_google_migration(&self, choice: Unencrypted) -> Result<GoogleMigrationExport, TwostepError> {
+        let export = core::google_migration(&*self.lock()?, choice)?;
         Ok(GoogleMigrationExport {
             links: export.links.iter().map(|l| String::clone(l)).collect(),
             exported: export.exported.iter().map(|&n| number(n)).collect(),
@@ -87,12 +80,4 @@ pub fn qr_png(text: String, module_px: u32) -> Result<Vec<u8>, TwostepError> {
 
 fn number(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-impl From<UnencryptedExport> for Unencrypted {
-    fn from(c: UnencryptedExport) -> Self {
-        match c {
-            UnencryptedExport::IUnderstand => Unencrypted::IUnderstand,
-        }
-    }
 }

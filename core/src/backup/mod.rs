@@ -51,8 +51,10 @@ pub struct Backup {
 
 /// What the header of a backup says, readable without the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BackupInfo {
     pub format_version: u16,
+    /// When it was written (Unix seconds, the writer's clock).
     pub created_at: u64,
     pub kdf: KdfParams,
 }
@@ -107,9 +109,10 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Backup, BackupError> {
 /// An entry of the backup that the vault already holds (same secret, kind, algorithm,
 /// digits and period; names and HOTP counters may differ).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "BackupDuplicate"))]
 pub struct Duplicate {
     /// 1-based place of the entry in the backup's order.
-    pub number: usize,
+    pub number: u32,
     pub issuer: String,
     pub account: String,
     /// The vault entry that already holds it.
@@ -136,7 +139,9 @@ pub struct RestorePlan {
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RestoreReport {
+    /// When the backup was written (Unix seconds).
     pub backup_created_at: u64,
     /// The entries added, in the backup's order, after the vault's existing entries.
     pub added: Vec<Entry>,
@@ -190,7 +195,8 @@ fn split<'a>(vault: &Vault, backup: &'a Backup) -> Result<Split<'a>, BackupError
     for (i, (credential, existing)) in backup.entries.iter().zip(existing).enumerate() {
         match existing {
             Some(existing_id) => duplicates.push(Duplicate {
-                number: i + 1,
+                // A backup holds far fewer than u32::MAX entries (its size is capped).
+                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 issuer: credential.issuer.clone(),
                 account: credential.account.clone(),
                 existing_id,

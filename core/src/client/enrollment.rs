@@ -28,36 +28,13 @@ use crate::protocol::{MethodChoice, Role};
 use crate::secret::SecretBytes;
 use crate::vault::{Entry, VaultError};
 
-/// An `otpauth://` URI: it holds the seed, so it is never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretUri(Zeroizing<String>);
-
-impl SecretUri {
-    /// The URI itself, for a QR code the user scans into another authenticator.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for SecretUri {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretUri(<redacted>)")
-    }
-}
-
-/// The authenticator method of an enrollment, already in the vault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthenticatorSetup {
-    /// The vault entry holding the seed; its code confirms the method.
-    pub entry: Entry,
-    pub uri: SecretUri,
-}
-
 /// Where an enrollment (or a change of methods) stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enrollment {
-    /// Present when one of the methods is the authenticator app.
-    pub authenticator: Option<AuthenticatorSetup>,
+    /// When one of the methods is the authenticator app: the vault entry now holding its seed
+    /// (the seed itself stays in the vault). Its code confirms the method.
+    pub authenticator_entry: Option<Entry>,
     /// Methods that still need a code.
     pub pending: Vec<Role>,
 }
@@ -141,7 +118,7 @@ impl Client {
 impl Inner {
     fn store_authenticator(&self, started: EnrollmentStarted, session: &SessionRecord) -> Result<Enrollment> {
         let EnrollmentStarted { authenticator_uri, pending } = started;
-        let authenticator = match authenticator_uri {
+        let authenticator_entry = match authenticator_uri {
             None => None,
             Some(raw) => {
                 let raw = Zeroizing::new(raw);
@@ -164,20 +141,9 @@ impl Inner {
                 }
                 let entry = v.add(&credential)?;
                 v.put_state(state::ENROLLMENT_ENTRY, &SecretBytes::from_slice(entry.id.as_bytes()))?;
-                Some(AuthenticatorSetup { entry, uri: SecretUri(raw) })
+                Some(entry)
             }
         };
-        Ok(Enrollment { authenticator, pending })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_secret_uri_is_never_shown() {
-        let u = SecretUri(Zeroizing::new("otpauth://totp/X:ada?secret=JBSWY3DPEHPK3PXP".into()));
-        assert!(!format!("{u:?}").contains("JBSWY3DP"));
+        Ok(Enrollment { authenticator_entry, pending })
     }
 }

@@ -27,6 +27,7 @@ pub const LOGOUT_WAIT: Duration = Duration::from_secs(5);
 
 /// What a logout achieved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LogoutOutcome {
     /// This device's trust was wiped (it had some).
     pub trust_reset: bool,
@@ -40,6 +41,7 @@ pub struct LogoutOutcome {
 
 /// What a delivery of queued logouts achieved.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlushOutcome {
     pub delivered: u32,
     pub remaining: u32,

@@ -45,7 +45,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use device_key::{DeviceKeyError, DeviceKeyStore, SoftwareDeviceKey};
-pub use enrollment::{AuthenticatorSetup, Enrollment, SecretUri};
+pub use enrollment::Enrollment;
 pub use error::{ClientError, NetworkErrorKind, Result};
 pub use fatigue::{FatigueConfig, FatigueGuard};
 pub use http::{HttpConfig, TlsRoots};

@@ -41,6 +41,7 @@ pub const ANSWER_TTL_SECS: u64 = 60;
 
 /// This device as registered for push.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceRegistration {
     /// The server's id for this device.
     pub device_id: String,
@@ -50,6 +51,7 @@ pub struct DeviceRegistration {
 
 /// One request the user judges, and everything shown to judge it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushRequest {
     pub challenge_id: String,
     /// The login's id, as the challenge names it.
@@ -68,6 +70,7 @@ pub struct PushRequest {
 
 /// Challenges refused before anything was shown, by reason.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DroppedChallenges {
     /// The signature does not verify with the pinned server key (forged or altered).
     pub bad_signature: u32,
@@ -77,13 +80,11 @@ pub struct DroppedChallenges {
     pub other_device: u32,
     /// Verified, but past its expiry.
     pub expired: u32,
+    /// All of the above.
+    pub total: u32,
 }
 
 impl DroppedChallenges {
-    pub fn total(&self) -> u32 {
-        self.bad_signature + self.malformed + self.other_device + self.expired
-    }
-
     fn count(&mut self, why: Refusal) {
         match why {
             Refusal::BadSignature => self.bad_signature += 1,
@@ -91,6 +92,7 @@ impl DroppedChallenges {
             Refusal::OtherDevice => self.other_device += 1,
             Refusal::Expired => self.expired += 1,
         }
+        self.total += 1;
     }
 
     fn add(&mut self, other: &DroppedChallenges) {
@@ -98,11 +100,13 @@ impl DroppedChallenges {
         self.malformed += other.malformed;
         self.other_device += other.other_device;
         self.expired += other.expired;
+        self.total += other.total;
     }
 }
 
 /// What "Check for requests" found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushInbox {
     /// To show, newest first.
     pub requests: Vec<PushRequest>,

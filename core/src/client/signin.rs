@@ -26,17 +26,19 @@ pub const MAX_CODE_LEN: usize = 10;
 
 /// What the password step led to.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SignInOutcome {
     /// This device is trusted: no code asked.
-    SignedIn(SignedInInfo),
+    SignedIn(#[cfg_attr(feature = "uniffi", uniffi(name = "info"))] SignedInInfo),
     /// Two-step verification is not on yet; the session may only enroll.
     EnrollmentRequired { login_id: String },
     /// A second step is needed.
-    CodeRequired(CodeChallenge),
+    CodeRequired(#[cfg_attr(feature = "uniffi", uniffi(name = "challenge"))] CodeChallenge),
 }
 
 /// A signed-in session as the app shows it (the session token itself stays inside).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignedInInfo {
     pub login_id: String,
     pub email: String,
@@ -49,6 +51,7 @@ pub struct SignedInInfo {
 
 /// The second step: where codes go and why the device is asked at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeChallenge {
     pub attempt_id: String,
     pub primary: MethodSummary,
@@ -58,6 +61,9 @@ pub struct CodeChallenge {
     pub push_available: bool,
     /// Why this device is asked for a code although it had trust.
     pub trust_lost: Option<TrustLoss>,
+    /// The words for `trust_lost` ([`TrustLoss::message`]), shown as is.
+    pub trust_lost_message: Option<String>,
+    /// Unix seconds.
     pub expires_at: u64,
 }
 
@@ -70,9 +76,10 @@ impl CodeChallenge {
 
 /// A sign-in attempt seen from the screen that waits for a push.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AttemptOutcome {
     Pending,
-    SignedIn(SignedInInfo),
+    SignedIn(#[cfg_attr(feature = "uniffi", uniffi(name = "info"))] SignedInInfo),
     /// The phone denied it (or reported "this wasn't me", or a wrong number was typed).
     Denied,
     Expired,
@@ -80,6 +87,7 @@ pub enum AttemptOutcome {
 
 /// The session as the app may know it: who is signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionInfo {
     pub login_id: String,
     pub email: String,
@@ -205,6 +213,7 @@ impl Inner {
                     backup,
                     push_available,
                     trust_lost: reason,
+                    trust_lost_message: reason.map(|r| r.message().to_owned()),
                     expires_at,
                 }))
             }

@@ -38,19 +38,22 @@ use crate::vault::Vault;
 
 /// Whether this device is trusted now, and if not, why (when it ever was).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TrustStatus {
     pub trusted: bool,
     /// Why trust ended; `None` when it holds or this installation never had it.
     pub lost: Option<TrustLoss>,
+    /// The words for `lost` ([`TrustLoss::message`]), shown as is.
+    pub lost_message: Option<String>,
     /// The login the token belongs to.
     pub email: Option<String>,
     pub expires_at: Option<u64>,
 }
 
 impl TrustStatus {
-    /// Words a shell shows as is, when trust was lost.
-    pub fn message(&self) -> Option<&'static str> {
-        self.lost.map(TrustLoss::message)
+    fn new(lost: Option<TrustLoss>, email: Option<String>, expires_at: Option<u64>) -> Self {
+        let lost_message = lost.map(|r| r.message().to_owned());
+        TrustStatus { trusted: lost.is_none() && email.is_some(), lost, lost_message, email, expires_at }
     }
 }
 
@@ -64,7 +67,7 @@ pub fn assess(
     app_version: &str,
     now: u64,
 ) -> TrustStatus {
-    let lost = |reason| TrustStatus { trusted: false, lost: Some(reason), email: None, expires_at: None };
+    let lost = |reason| TrustStatus::new(Some(reason), None, None);
     match (record, expected) {
         (Some(r), _) => {
             let reason = if r.device_id != device_id {
@@ -76,21 +79,14 @@ pub fn assess(
             } else {
                 None
             };
-            TrustStatus {
-                trusted: reason.is_none(),
-                lost: reason,
-                email: Some(r.email.clone()),
-                expires_at: r.expires_at,
-            }
+            TrustStatus::new(reason, Some(r.email.clone()), r.expires_at)
         }
         (None, Some(e)) => match last_loss {
             // Interrupted while the core itself dropped the token: its reason stands.
             Some(l) if l.at >= e.issued_at => lost(l.reason),
             _ => lost(TrustLoss::AppDataCleared),
         },
-        (None, None) => {
-            TrustStatus { trusted: false, lost: last_loss.map(|l| l.reason), email: None, expires_at: None }
-        }
+        (None, None) => TrustStatus::new(last_loss.map(|l| l.reason), None, None),
     }
 }
 
@@ -279,7 +275,8 @@ mod tests {
 
     #[test]
     fn a_device_never_trusted_has_no_reason() {
-        assert_eq!(check(None, None, None), TrustStatus { trusted: false, lost: None, email: None, expires_at: None });
+        assert_eq!(check(None, None, None), TrustStatus::new(None, None, None));
+        assert!(!check(None, None, None).trusted);
     }
 
     #[test]
@@ -294,7 +291,7 @@ mod tests {
 
     #[test]
     fn every_reason_has_words_to_show() {
-        let s = TrustStatus { trusted: false, lost: Some(TrustLoss::LoggedOut), email: None, expires_at: None };
-        assert!(s.message().unwrap().contains("logged out"));
+        let s = TrustStatus::new(Some(TrustLoss::LoggedOut), None, None);
+        assert!(s.lost_message.as_deref().unwrap().contains("logged out"));
     }
 }

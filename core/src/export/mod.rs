@@ -20,6 +20,7 @@ use crate::vault::{Vault, VaultError};
 /// The explicit choice a plain export needs: "I understand that the output holds every
 /// secret unencrypted, and that anyone who reads it can make my codes".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "UnencryptedExport"))]
 pub enum Unencrypted {
     IUnderstand,
 }

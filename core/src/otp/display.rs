@@ -11,6 +11,7 @@ use super::{Generator, Kind};
 ///
 /// Codes are short-lived one-time values, not secrets, so `Debug` shows them.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeView {
     /// The code as typed, e.g. `"123456"` or Steam's `"2BX7K"`.
     pub code: String,
@@ -22,6 +23,7 @@ pub struct CodeView {
 
 /// Where the current period stands, and the code that follows it.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Timing {
     /// The period in seconds.
     pub period: u32,

@@ -143,9 +143,9 @@ mod tests {
             })
             .unwrap();
         // The hardware token is at counter 5 and shows 254676 then 287922.
-        assert!(vault.resync_hotp(&entry.id, ("111111", "222222"), 0, 100).unwrap().is_none());
+        assert!(vault.resync_hotp(&entry.id, ("111111", "222222"), Some(0), Some(100)).unwrap().is_none());
         assert_eq!(vault.get(&entry.id).unwrap().params.kind, Kind::Hotp { counter: 0 }, "no match, no change");
-        let moved = vault.resync_hotp(&entry.id, (RFC_4226[5], RFC_4226[6]), 0, 100).unwrap().unwrap();
+        let moved = vault.resync_hotp(&entry.id, (RFC_4226[5], RFC_4226[6]), None, None).unwrap().unwrap();
         assert_eq!(moved.params.kind, Kind::Hotp { counter: 7 });
         assert_eq!(vault.code(&entry.id, 0).unwrap(), RFC_4226[7]);
         drop(vault);

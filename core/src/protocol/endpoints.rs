@@ -94,6 +94,7 @@ pub struct SendCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeSent {
     pub to: Role,
     pub method: MethodSummary,
@@ -114,6 +115,7 @@ pub struct StartPush {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushStarted {
     pub challenge_id: String,
     /// Shown on the sign-in screen; the user types it on the phone.
@@ -153,6 +155,7 @@ pub struct VerifyMethod {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EnrollmentStatus {
     pub pending: Vec<Role>,
     /// True once both methods are verified.
@@ -198,6 +201,7 @@ pub struct AnswerAccepted {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AnswerOutcome {
     Approved,
     Denied,
@@ -227,6 +231,7 @@ pub struct Outbox {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxMessage {
     /// E.164 number.
     pub to: String,

@@ -30,6 +30,7 @@ pub struct ClientInfo {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ClientKind {
     App,
     Browser,
@@ -37,6 +38,7 @@ pub enum ClientKind {
 
 /// A verification method as the sign-in screen shows it: never the full number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MethodSummary {
     pub kind: MethodKind,
     /// "Authenticator app" or a masked number such as "•••• 0100".
@@ -47,6 +49,7 @@ pub struct MethodSummary {
 /// and the app shows [`TrustLoss::message`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum TrustLoss {
     LoggedOut,
     AppDataCleared,

@@ -33,6 +33,7 @@ use seal::{DataKey, entry_ad, state_ad};
 
 /// One credential as listed: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Entry {
     /// Random, stable, and bound into the sealed secret.
     pub id: String,
@@ -48,6 +49,7 @@ pub struct Entry {
 /// The code an entry shows at a refresh; HOTP entries show none until asked, because
 /// asking advances their counter.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EntryCode {
     pub id: String,
     pub code: Option<CodeView>,
@@ -321,18 +323,28 @@ impl Vault {
 
     /// Resynchronises an HOTP entry from two consecutive codes of the other side (see
     /// [`crate::otp::resync`]): searches counters `from_counter ..= from_counter + look_ahead`
-    /// and, on a match, saves the counter after the second code in one statement. `None`, and
-    /// nothing changed, when no counter in the window makes both codes.
+    /// (by default from the entry's own counter, [`DEFAULT_LOOK_AHEAD`] ahead) and, on a
+    /// match, saves the counter after the second code in one statement. `None`, and nothing
+    /// changed, when no counter in the window makes both codes. A time-based entry is refused
+    /// by its kind.
+    ///
+    /// [`DEFAULT_LOOK_AHEAD`]: crate::otp::resync::DEFAULT_LOOK_AHEAD
     pub fn resync_hotp(
         &mut self,
         id: &str,
         codes: (&str, &str),
-        from_counter: u64,
-        look_ahead: u64,
+        from_counter: Option<u64>,
+        look_ahead: Option<u64>,
     ) -> Result<Option<Entry>> {
         let index = self.index_of(id)?;
-        let found =
-            crate::otp::resync::resync(&self.slots[index].generator, codes.0, codes.1, from_counter, look_ahead)?;
+        let own = match self.slots[index].entry.params.kind {
+            Kind::Hotp { counter } => counter,
+            // resync refuses a time-based entry by its kind; the start is then irrelevant.
+            Kind::Totp { .. } | Kind::Steam { .. } => 0,
+        };
+        let from = from_counter.unwrap_or(own);
+        let look_ahead = look_ahead.unwrap_or(crate::otp::resync::DEFAULT_LOOK_AHEAD);
+        let found = crate::otp::resync::resync(&self.slots[index].generator, codes.0, codes.1, from, look_ahead)?;
         let Some(next) = found else { return Ok(None) };
         // advance_counter stores `used + 1`: the counter after code2 is `next`.
         self.advance_counter(index, next - 1)?;

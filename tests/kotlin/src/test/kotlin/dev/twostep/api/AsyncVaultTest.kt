@@ -4,8 +4,8 @@ package dev.twostep.api
 
 import dev.twostep.core.AesGcmKeyStore
 import dev.twostep.core.KeyStore
-import dev.twostep.core.OtpKind
 import dev.twostep.core.TwostepException
+import dev.twostep.model.OtpKind
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.Executors

@@ -1,5 +1,6 @@
 package dev.twostep.core
 
+import dev.twostep.model.*
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals
