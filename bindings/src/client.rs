@@ -21,7 +21,9 @@ use twostep_core::client::{
 };
 use twostep_core::clock::SystemClock;
 use twostep_core::methods::{MethodChoice, Role};
-use twostep_core::protocol::endpoints::{AnswerOutcome, CodeSent, EnrollmentStatus, OutboxMessage, PushStarted};
+#[cfg(feature = "testing")]
+use twostep_core::protocol::endpoints::OutboxMessage;
+use twostep_core::protocol::endpoints::{AnswerOutcome, CodeSent, EnrollmentStatus, PushStarted};
 use twostep_core::protocol::{Decision, TrustLoss};
 use zeroize::Zeroizing;
 
@@ -69,13 +71,6 @@ impl TwostepClient {
     /// This installation's random id, sent with every sign-in.
     pub fn device_id(&self) -> String {
         self.inner.device_id().to_owned()
-    }
-
-    /// Creates a login with a password. The reference backend only: a real one has its own
-    /// sign-up.
-    pub async fn create_login(&self, email: String, password: String) -> Result<String, TwostepError> {
-        let password = Zeroizing::new(password);
-        Ok(self.inner.create_login(&email, &password).await?)
     }
 
     /// The password step. Presents this device's trust token when it holds one for `email`.
@@ -242,6 +237,19 @@ impl TwostepClient {
     /// Now (Unix seconds) as the backend sees it: for code screens.
     pub fn now(&self) -> u64 {
         self.inner.now()
+    }
+}
+
+/// Calls of the reference backend's dev mode, for the binding test suites and demos only
+/// (feature `testing`): a real backend has its own sign-up and sends real messages.
+#[cfg(feature = "testing")]
+#[uniffi::export]
+impl TwostepClient {
+    /// Creates a login with a password. The reference backend only: a real one has its own
+    /// sign-up.
+    pub async fn create_login(&self, email: String, password: String) -> Result<String, TwostepError> {
+        let password = Zeroizing::new(password);
+        Ok(self.inner.create_login(&email, &password).await?)
     }
 
     /// The SMS and voice messages a **reference backend in dev mode** (`twostep serve

@@ -22,8 +22,8 @@
 //!   ([`validate_methods`], [`backup_options`], [`parse_phone_number`]…);
 //! - [`client`]: the [`TwostepClient`] object over core's client (sign-in, enrollment, push
 //!   approvals, trust, logout) and its `async` calls;
-//! - [`self_test_panic`]: a deliberate panic, so binding tests can prove a Rust panic reaches
-//!   the app as an exception instead of killing it.
+//! - `self_test_panic` (feature `testing`): a deliberate panic, so binding tests can prove a
+//!   Rust panic reaches the app as an exception instead of killing it.
 //!
 //! Bindings are generated from the built library (library mode) with the repository's
 //! `uniffi.toml`; see `scripts/kotlin-test`.
@@ -56,7 +56,9 @@ pub use vault::Vault;
 
 /// Panics with `message`, on purpose. Exists only so the binding test suites can prove that a
 /// Rust panic surfaces as an exception in Kotlin or Swift (the app keeps running and the next
-/// call works) rather than aborting the process. Apps never call it.
+/// call works) rather than aborting the process. Only with the `testing` feature: the shipping
+/// library does not have it.
+#[cfg(feature = "testing")]
 #[uniffi::export]
 pub fn self_test_panic(message: String) {
     panic!("{message}");
