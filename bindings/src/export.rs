@@ -11,6 +11,7 @@
 
 use twostep_core::export::{self as core, Unencrypted};
 use twostep_core::qr;
+use twostep_core::secret::SecretString;
 use zeroize::Zeroizing;
 
 use crate::error::TwostepError;
@@ -31,7 +32,7 @@ pub struct SkippedEntry {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct GoogleMigrationExport {
     /// One `otpauth-migration://` link per QR code, in order; empty when nothing could move.
-    pub links: Vec<String>,
+    pub links: Vec<SecretString>,
     /// 1-based numbers (in the vault's order) of the entries in the links.
     pub exported: Vec<u32>,
     /// The entries Google's format cannot carry.
@@ -42,9 +43,8 @@ pub struct GoogleMigrationExport {
 impl Vault {
     /// Every entry as an `otpauth://` URI, in the user's order, HOTP counters as they are.
     /// Unencrypted: `choice` says the user knows.
-    pub fn export_unencrypted_uris(&self, choice: Unencrypted) -> Result<Vec<String>, TwostepError> {
-        let uris = core::otpauth_uris(&*self.lock()?, choice)?;
-        Ok(uris.iter().map(|u| String::clone(u)).collect())
+    pub fn export_unencrypted_uris(&self, choice: Unencrypted) -> Result<Vec<SecretString>, TwostepError> {
+        Ok(core::otpauth_uris(&*self.lock()?, choice)?)
     }
 
     /// Every entry Google Authenticator can carry, as its migration links (at most ten
@@ -53,7 +53,7 @@ impl Vault {
     pub fn export_google_migration(&self, choice: Unencrypted) -> Result<GoogleMigrationExport, TwostepError> {
         let export = core::google_migration(&*self.lock()?, choice)?;
         Ok(GoogleMigrationExport {
-            links: export.links.iter().map(|l| String::clone(l)).collect(),
+            links: export.links,
             exported: export.exported.iter().map(|&n| number(n)).collect(),
             skipped: export
                 .skipped

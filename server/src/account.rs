@@ -29,7 +29,7 @@ pub fn logout(app: &App, session: &Session, req: Logout) -> Result<LoggedOut> {
         let now = app.now();
         sessions::revoke(tx, &session.token_hash, now)?;
         let trust_revoked = match &req.trust_token {
-            Some(token) => trust::revoke_at_logout(tx, &session.login_id, token, now)?,
+            Some(token) => trust::revoke_at_logout(tx, &session.login_id, token.expose(), now)?,
             None => false,
         };
         Ok(LoggedOut { trust_revoked })

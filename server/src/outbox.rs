@@ -11,6 +11,7 @@ use rusqlite::{Transaction, params};
 use twostep_core::methods::{Method, PhoneNumber};
 use twostep_core::protocol::MethodKind;
 use twostep_core::protocol::endpoints::OutboxMessage;
+use twostep_core::secret::SecretString;
 
 use crate::error::Result;
 
@@ -58,7 +59,7 @@ pub fn record(tx: &Transaction<'_>, login_id: &str, method: &Method, code: &str,
         "INSERT INTO outbox (login_id, recipient, channel, text, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![login_id, number.e164(), channel_name, text, code, now as i64],
     )?;
-    Ok(OutboxMessage { to: number.e164().to_owned(), channel, text, code: code.to_owned(), sent_at: now })
+    Ok(OutboxMessage { to: number.e164().to_owned(), channel, text: text.into(), code: code.into(), sent_at: now })
 }
 
 /// The messages sent for the login with this (normalised) email, oldest first; `None` when
@@ -77,8 +78,8 @@ pub fn list(tx: &Transaction<'_>, email: &str) -> Result<Option<Vec<OutboxMessag
         Ok(OutboxMessage {
             to: r.get(0)?,
             channel: if channel == "voice" { MethodKind::Voice } else { MethodKind::Sms },
-            text: r.get(2)?,
-            code: r.get(3)?,
+            text: SecretString::new(r.get::<_, String>(2)?),
+            code: SecretString::new(r.get::<_, String>(3)?),
             sent_at: r.get::<_, i64>(4)? as u64,
         })
     })?;

@@ -13,8 +13,6 @@
 //! method rules (primary/backup table,
 //! different numbers): the server applies them and reports `rule_violation` with the rule.
 
-use zeroize::Zeroizing;
-
 use super::error::{ClientError, Result};
 use super::signin::check_code;
 use super::state::{self, SessionRecord};
@@ -54,14 +52,11 @@ impl Client {
 
     /// Confirms one method with a code it received (or, for the app, made).
     pub async fn verify_method(&self, role: Role, code: &str) -> Result<EnrollmentStatus> {
-        let code = Zeroizing::new(check_code(code)?);
+        let code = check_code(code)?;
         self.call(move |i| async move {
             let mut session = i.session()?;
-            let mut body = VerifyMethod { role, code: code.to_string() };
-            let status: Result<EnrollmentStatus> =
-                i.http.post("/v1/enrollment/verify", Some(&session.session), &body).await;
-            zeroize::Zeroize::zeroize(&mut body.code);
-            let status = status?;
+            let body = VerifyMethod { role, code };
+            let status: EnrollmentStatus = i.http.post("/v1/enrollment/verify", Some(&session.session), &body).await?;
             if status.enabled {
                 let mut v = i.vault();
                 // The pair is on: its seed is the one to keep.
@@ -95,14 +90,12 @@ impl Client {
         primary: MethodChoice,
         backup: MethodChoice,
     ) -> Result<Enrollment> {
-        let code = Zeroizing::new(check_code(proof_code)?);
+        let proof_code = check_code(proof_code)?;
         self.call(move |i| async move {
             let session = i.session()?;
-            let mut body = ChangeMethods { proof_role, proof_code: code.to_string(), primary, backup };
-            let started: Result<EnrollmentStarted> =
-                i.http.post("/v1/methods/change", Some(&session.session), &body).await;
-            zeroize::Zeroize::zeroize(&mut body.proof_code);
-            i.store_authenticator(started?, &session)
+            let body = ChangeMethods { proof_role, proof_code, primary, backup };
+            let started: EnrollmentStarted = i.http.post("/v1/methods/change", Some(&session.session), &body).await?;
+            i.store_authenticator(started, &session)
         })
         .await
     }
@@ -121,8 +114,7 @@ impl Inner {
         let authenticator_entry = match authenticator_uri {
             None => None,
             Some(raw) => {
-                let raw = Zeroizing::new(raw);
-                let mut credential = uri::parse(&raw).map_err(|e| ClientError::UnexpectedResponse {
+                let mut credential = uri::parse(raw.expose()).map_err(|e| ClientError::UnexpectedResponse {
                     status: 200,
                     // UriError names the field and never quotes the URI.
                     reason: format!("the authenticator URI is not usable: {e}"),

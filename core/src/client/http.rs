@@ -26,10 +26,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{ClientError, Result, json_error};
-use super::state::Token;
 use super::time::ClockOffset;
 use crate::clock::Clock;
 use crate::protocol::ErrorBody;
+use crate::secret::SecretString;
 
 /// Where TLS trust comes from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -133,14 +133,14 @@ impl Http {
         self.reached.swap(false, Ordering::AcqRel)
     }
 
-    pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str, session: Option<&Token>) -> Result<R> {
+    pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str, session: Option<&SecretString>) -> Result<R> {
         self.send::<(), R>(Method::GET, path, session, None).await
     }
 
     pub(crate) async fn post<B: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,
-        session: Option<&Token>,
+        session: Option<&SecretString>,
         body: &B,
     ) -> Result<R> {
         self.send(Method::POST, path, session, Some(body)).await
@@ -150,7 +150,7 @@ impl Http {
         &self,
         method: Method,
         path: &str,
-        session: Option<&Token>,
+        session: Option<&SecretString>,
         body: Option<&B>,
     ) -> Result<R> {
         debug_assert!(path.starts_with('/'));

@@ -123,7 +123,7 @@ impl Inner {
                 queue.into_iter().next()
             };
             let Some(item) = next else { break };
-            let body = Logout { trust_token: item.trust_token.as_ref().map(|t| t.expose().to_owned()) };
+            let body = Logout { trust_token: item.trust_token.clone() };
             let sent: Result<LoggedOut> = self.http.post("/v1/logout", Some(&item.session), &body).await;
             match sent {
                 Err(e) if e.is_retryable() => break,

@@ -34,6 +34,7 @@ use crate::protocol::{
     Answer, Challenge, ChallengeContext, Decision, DeviceProof, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN, SignatureError,
     SignedEnvelope,
 };
+use crate::secret::SecretString;
 
 /// Lifetime of an answer and of a device proof: long enough for a slow network, short
 /// enough that a captured one is useless soon after.
@@ -260,7 +261,7 @@ impl Inner {
         let body = RegisterDevice {
             public_key,
             platform: self.identity.platform.clone(),
-            push_token,
+            push_token: SecretString::new(push_token),
             app_version: self.identity.app_version.clone(),
         };
         let registered: DeviceRegistered = self.http.post("/v1/devices", Some(&session.session), &body).await?;

@@ -8,11 +8,9 @@
 //! Also here: `create_login` (demos and tests) and the dev outbox (the SMS/voice messages a
 //! reference server in dev mode "sent").
 
-use zeroize::Zeroizing;
-
 use super::error::{ClientError, Result};
 use super::http::segment;
-use super::state::{self, SessionRecord, Token};
+use super::state::{self, SessionRecord};
 use super::trust::reason_after_sign_in;
 use super::{Client, Inner};
 use crate::protocol::endpoints::{
@@ -20,6 +18,7 @@ use crate::protocol::endpoints::{
     SignInResponse, SignedIn, StartPush, VerifyCode,
 };
 use crate::protocol::{MethodSummary, Role, TrustLoss};
+use crate::secret::SecretString;
 
 /// Longest code accepted from the user, in characters.
 pub const MAX_CODE_LEN: usize = 10;
@@ -100,12 +99,11 @@ impl Client {
     pub async fn create_login(&self, email: &str, password: &str) -> Result<String> {
         check_email(email)?;
         check_password(password)?;
-        let (email, password) = (email.to_owned(), Zeroizing::new(password.to_owned()));
+        let (email, password) = (email.to_owned(), SecretString::from(password));
         self.call(move |i| async move {
-            let mut body = CreateLogin { email, password: password.to_string() };
-            let created: Result<LoginCreated> = i.http.post("/v1/logins", None, &body).await;
-            zeroize::Zeroize::zeroize(&mut body.password);
-            Ok(created?.login_id)
+            let body = CreateLogin { email, password };
+            let created: LoginCreated = i.http.post("/v1/logins", None, &body).await?;
+            Ok(created.login_id)
         })
         .await
     }
@@ -114,7 +112,7 @@ impl Client {
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignInOutcome> {
         check_email(email)?;
         check_password(password)?;
-        let (email, password) = (email.trim().to_owned(), Zeroizing::new(password.to_owned()));
+        let (email, password) = (email.trim().to_owned(), SecretString::from(password));
         self.call(move |i| async move { i.sign_in(email, password).await }).await
     }
 
@@ -126,14 +124,13 @@ impl Client {
 
     /// The code step; `remember_device` is "Don't ask for codes on this device".
     pub async fn verify_code(&self, attempt_id: &str, code: &str, remember_device: bool) -> Result<SignedInInfo> {
-        let code = Zeroizing::new(check_code(code)?);
+        let code = check_code(code)?;
         let attempt_id = attempt_id.to_owned();
         self.call(move |i| async move {
             let path = format!("/v1/signin/{}/verify", segment(&attempt_id));
-            let mut body = VerifyCode { code: code.to_string(), remember_device };
-            let signed: Result<SignedIn> = i.http.post(&path, None, &body).await;
-            zeroize::Zeroize::zeroize(&mut body.code);
-            i.finish_sign_in(&attempt_id, signed?)
+            let body = VerifyCode { code, remember_device };
+            let signed: SignedIn = i.http.post(&path, None, &body).await?;
+            i.finish_sign_in(&attempt_id, signed)
         })
         .await
     }
@@ -173,29 +170,16 @@ impl Client {
 }
 
 impl Inner {
-    async fn sign_in(&self, email: String, password: Zeroizing<String>) -> Result<SignInOutcome> {
+    async fn sign_in(&self, email: String, password: SecretString) -> Result<SignInOutcome> {
         let (token, local) = self.trust_for_sign_in(&email)?;
         let presented = token.is_some();
-        let mut body = SignIn {
-            email: email.clone(),
-            password: password.to_string(),
-            client: self.identity.info(&self.device_id),
-            trust_token: token.as_ref().map(|t| t.expose().to_owned()),
-        };
-        let response: Result<SignInResponse> = self.http.post("/v1/signin", None, &body).await;
-        zeroize::Zeroize::zeroize(&mut body.password);
-        if let Some(t) = body.trust_token.as_mut() {
-            zeroize::Zeroize::zeroize(t);
-        }
-        match response? {
+        let body =
+            SignIn { email: email.clone(), password, client: self.identity.info(&self.device_id), trust_token: token };
+        let response: SignInResponse = self.http.post("/v1/signin", None, &body).await?;
+        match response {
             SignInResponse::SignedIn(signed) => Ok(SignInOutcome::SignedIn(self.store_session(&email, signed, true)?)),
             SignInResponse::EnrollmentRequired { session, login_id } => {
-                let record = SessionRecord {
-                    login_id: login_id.clone(),
-                    email,
-                    session: Token::new(session),
-                    enrollment_only: true,
-                };
+                let record = SessionRecord { login_id: login_id.clone(), email, session, enrollment_only: true };
                 state::save(&mut self.vault(), state::SESSION, &record)?;
                 Ok(SignInOutcome::EnrollmentRequired { login_id })
             }
@@ -232,7 +216,7 @@ impl Inner {
         let record = SessionRecord {
             login_id: signed.login_id.clone(),
             email: email.to_owned(),
-            session: Token::new(signed.session),
+            session: signed.session,
             enrollment_only: false,
         };
         state::save(&mut self.vault(), state::SESSION, &record)?;
@@ -272,9 +256,10 @@ fn check_password(password: &str) -> Result<()> {
 }
 
 /// A code as typed: spaces (from grouped display, "123 456") removed; digits only.
-pub fn check_code(code: &str) -> Result<String> {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.is_empty() || code.len() > MAX_CODE_LEN || !code.bytes().all(|b| b.is_ascii_digit()) {
+pub fn check_code(code: &str) -> Result<SecretString> {
+    let code = SecretString::new(code.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+    let digits = code.expose();
+    if digits.is_empty() || digits.len() > MAX_CODE_LEN || !digits.bytes().all(|b| b.is_ascii_digit()) {
         // The code itself is never quoted.
         return Err(ClientError::invalid("code", format!("must be 1 to {MAX_CODE_LEN} digits")));
     }
@@ -287,8 +272,8 @@ mod tests {
 
     #[test]
     fn a_grouped_code_is_accepted_as_typed() {
-        assert_eq!(check_code("123 456").unwrap(), "123456");
-        assert_eq!(check_code(" 12345678 ").unwrap(), "12345678");
+        assert_eq!(check_code("123 456").unwrap().expose(), "123456");
+        assert_eq!(check_code(" 12345678 ").unwrap().expose(), "12345678");
     }
 
     #[test]

@@ -30,10 +30,11 @@
 //! revoke it and say its own reason, which wins ([`reason_after_sign_in`]).
 
 use super::error::Result;
-use super::state::{self, SessionRecord, Token, TrustExpected, TrustLost, TrustRecord};
+use super::state::{self, SessionRecord, TrustExpected, TrustLost, TrustRecord};
 use super::{Client, Inner};
 use crate::protocol::TrustLoss;
 use crate::protocol::endpoints::{SignedIn, TrustSummary};
+use crate::secret::SecretString;
 use crate::vault::Vault;
 
 /// Whether this device is trusted now, and if not, why (when it ever was).
@@ -131,7 +132,7 @@ impl Inner {
 
     /// The token to present when signing in as `email`, and the local reason trust is lost
     /// for that login, if it is.
-    pub(crate) fn trust_for_sign_in(&self, email: &str) -> Result<(Option<Token>, Option<TrustLoss>)> {
+    pub(crate) fn trust_for_sign_in(&self, email: &str) -> Result<(Option<SecretString>, Option<TrustLoss>)> {
         let status = self.trust_status()?;
         let record: Option<TrustRecord> = state::load(&self.vault(), state::TRUST)?;
         match record {
@@ -148,7 +149,7 @@ impl Inner {
         let Some(token) = &signed.trust_token else { return Ok(()) };
         let now = self.now();
         let record = TrustRecord {
-            token: Token::new(token.clone()),
+            token: token.clone(),
             login_id: signed.login_id.clone(),
             email: email.to_owned(),
             device_id: self.device_id.clone(),
@@ -166,7 +167,7 @@ impl Inner {
     }
 
     /// Ends this device's trust with `reason`; returns the token that was dropped, if any.
-    pub(crate) fn lose_trust(&self, reason: TrustLoss) -> Result<Option<Token>> {
+    pub(crate) fn lose_trust(&self, reason: TrustLoss) -> Result<Option<SecretString>> {
         let now = self.now();
         lose_trust_in(&mut self.vault(), reason, now)
     }
@@ -188,7 +189,7 @@ impl Inner {
 
 /// Drops the token (if any) with `reason`, in the order that keeps the reason true across an
 /// interruption: reason, token, marker. Nothing is recorded when there was no trust to lose.
-pub(crate) fn lose_trust_in(v: &mut Vault, reason: TrustLoss, now: u64) -> Result<Option<Token>> {
+pub(crate) fn lose_trust_in(v: &mut Vault, reason: TrustLoss, now: u64) -> Result<Option<SecretString>> {
     let record: Option<TrustRecord> = state::load(v, state::TRUST)?;
     let expected = v.state(state::TRUST_EXPECTED)?.is_some();
     if record.is_none() && !expected {
@@ -208,7 +209,7 @@ mod tests {
 
     fn record() -> TrustRecord {
         TrustRecord {
-            token: Token::new("t"),
+            token: SecretString::new("t"),
             login_id: "L".into(),
             email: "ada@example.com".into(),
             device_id: "dev".into(),

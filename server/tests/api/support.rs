@@ -215,7 +215,7 @@ impl Harness {
     pub async fn enrolled(&self, email: &str) -> Account {
         let login_id = self.create_login(email).await;
         let session = match self.sign_in_as(email, laptop(), None).await.ok() {
-            SignInResponse::EnrollmentRequired { session, .. } => session,
+            SignInResponse::EnrollmentRequired { session, .. } => session.expose().to_owned(),
             other => panic!("expected enrollment_required, got {other:?}"),
         };
         let started: EnrollmentStarted = self
@@ -229,12 +229,12 @@ impl Harness {
             )
             .await
             .ok();
-        let seed = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap().secret;
+        let seed = uri::parse(started.authenticator_uri.as_ref().unwrap().expose()).unwrap().secret;
         let code = totp(&seed, self.now());
         let _: EnrollmentStatus = self
             .post(
                 "/v1/enrollment/verify",
-                &VerifyMethod { role: twostep_core::protocol::Role::Primary, code },
+                &VerifyMethod { role: twostep_core::protocol::Role::Primary, code: code.into() },
                 Some(&session),
             )
             .await
@@ -243,7 +243,7 @@ impl Harness {
         let status: EnrollmentStatus = self
             .post(
                 "/v1/enrollment/verify",
-                &VerifyMethod { role: twostep_core::protocol::Role::Backup, code },
+                &VerifyMethod { role: twostep_core::protocol::Role::Backup, code: code.into() },
                 Some(&session),
             )
             .await
@@ -269,7 +269,7 @@ impl Harness {
             SignInResponse::CodeRequired(c) => c.attempt_id,
             other => panic!("expected code_required, got {other:?}"),
         };
-        let body = VerifyCode { code: account.totp_at(self.now()), remember_device: remember };
+        let body = VerifyCode { code: account.totp_at(self.now()).into(), remember_device: remember };
         let signed: SignedIn = self
             .send_via(
                 http,

@@ -174,7 +174,8 @@ async fn changing_methods_needs_a_code_from_a_current_one() {
     assert_eq!(change.pending, [Role::Primary, Role::Backup]);
 
     let outbox = backend.server().outbox("ada@example.com");
-    let code_to = |to: &str| outbox.iter().rev().find(|m| m.to == to).expect("a code to that number").code.clone();
+    let code_to =
+        |to: &str| outbox.iter().rev().find(|m| m.to == to).expect("a code to that number").code.expose().to_owned();
     phone.client.verify_method(Role::Primary, &code_to("+12065550199")).await.unwrap();
     let status = phone.client.verify_method(Role::Backup, &code_to("+442079460958")).await.unwrap();
     assert!(status.enabled);
