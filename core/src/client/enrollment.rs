@@ -22,6 +22,7 @@ use crate::otp::uri;
 use crate::protocol::endpoints::{
     ChangeMethods, CodeSent, Enroll, EnrollmentStarted, EnrollmentStatus, SendCode, VerifyMethod,
 };
+use crate::protocol::paths;
 use crate::protocol::{MethodChoice, Role};
 use crate::secret::SecretBytes;
 use crate::vault::{Entry, VaultError};
@@ -44,7 +45,7 @@ impl Client {
         self.call(move |i| async move {
             let session = i.session()?;
             let started: EnrollmentStarted =
-                i.http.post("/v1/enrollment", Some(&session.session), &Enroll { primary, backup }).await?;
+                i.http.post(paths::ENROLLMENT, Some(&session.session), &Enroll { primary, backup }).await?;
             i.store_authenticator(started, &session)
         })
         .await
@@ -56,7 +57,7 @@ impl Client {
         self.call(move |i| async move {
             let mut session = i.session()?;
             let body = VerifyMethod { role, code };
-            let status: EnrollmentStatus = i.http.post("/v1/enrollment/verify", Some(&session.session), &body).await?;
+            let status: EnrollmentStatus = i.http.post(paths::ENROLLMENT_VERIFY, Some(&session.session), &body).await?;
             if status.enabled {
                 let mut v = i.vault();
                 // The pair is on: its seed is the one to keep.
@@ -76,7 +77,7 @@ impl Client {
     pub async fn send_method_code(&self, to: Role) -> Result<CodeSent> {
         self.call(move |i| async move {
             let session = i.session()?;
-            i.http.post("/v1/methods/send", Some(&session.session), &SendCode { to }).await
+            i.http.post(paths::METHODS_SEND, Some(&session.session), &SendCode { to }).await
         })
         .await
     }
@@ -94,7 +95,7 @@ impl Client {
         self.call(move |i| async move {
             let session = i.session()?;
             let body = ChangeMethods { proof_role, proof_code, primary, backup };
-            let started: EnrollmentStarted = i.http.post("/v1/methods/change", Some(&session.session), &body).await?;
+            let started: EnrollmentStarted = i.http.post(paths::METHODS_CHANGE, Some(&session.session), &body).await?;
             i.store_authenticator(started, &session)
         })
         .await

@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{CONTENT_TYPE, DATE};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
@@ -64,15 +63,6 @@ impl Default for HttpConfig {
             tls_roots: TlsRoots::Platform,
         }
     }
-}
-
-/// Characters escaped in a path segment: everything but unreserved ones, so an id from the
-/// server can never add a segment or a query.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-
-/// One id as a path segment.
-pub(crate) fn segment(id: &str) -> String {
-    utf8_percent_encode(id, SEGMENT).to_string()
 }
 
 pub(crate) struct Http {
@@ -276,12 +266,6 @@ mod tests {
             Err(ClientError::UnexpectedResponse { status: 502, .. }) => {}
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn ids_cannot_escape_their_path_segment() {
-        assert_eq!(segment("abc-123_x.y~z"), "abc-123_x.y~z");
-        assert_eq!(segment("../a?b=c"), "..%2Fa%3Fb%3Dc");
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::trust::lose_trust_in;
 use super::{Client, Inner};
 use crate::protocol::TrustLoss;
 use crate::protocol::endpoints::{LoggedOut, Logout};
+use crate::protocol::paths;
 
 /// How long `logout` waits for the server before leaving the delivery to the queue.
 pub const LOGOUT_WAIT: Duration = Duration::from_secs(5);
@@ -124,7 +125,7 @@ impl Inner {
             };
             let Some(item) = next else { break };
             let body = Logout { trust_token: item.trust_token.clone() };
-            let sent: Result<LoggedOut> = self.http.post("/v1/logout", Some(&item.session), &body).await;
+            let sent: Result<LoggedOut> = self.http.post(paths::LOGOUT, Some(&item.session), &body).await;
             match sent {
                 Err(e) if e.is_retryable() => break,
                 Ok(answer) => {

@@ -24,11 +24,11 @@ use serde::Serialize;
 use super::device_key::DeviceKeyStore;
 use super::error::{ClientError, Result};
 use super::fatigue::{FatigueConfig, FatigueGuard};
-use super::http::segment;
 use super::identity::{random_bytes, random_hex};
 use super::state::{self, PushRegistration, SessionRecord};
 use super::{Client, Inner};
 use crate::protocol::endpoints::{AnswerAccepted, AnswerOutcome, DeviceRegistered, PendingChallenges, RegisterDevice};
+use crate::protocol::paths;
 use crate::protocol::signed::{PROTOCOL_VERSION, check_public_key, verify};
 use crate::protocol::{
     Answer, Challenge, ChallengeContext, Decision, DeviceProof, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN, SignatureError,
@@ -264,7 +264,7 @@ impl Inner {
             push_token: SecretString::new(push_token),
             app_version: self.identity.app_version.clone(),
         };
-        let registered: DeviceRegistered = self.http.post("/v1/devices", Some(&session.session), &body).await?;
+        let registered: DeviceRegistered = self.http.post(paths::DEVICES, Some(&session.session), &body).await?;
         check_public_key(&registered.server_public_key).map_err(ClientError::BadSignature)?;
         let record = PushRegistration {
             device_id: registered.device_id.clone(),
@@ -288,7 +288,7 @@ impl Inner {
             expires_at: now + ANSWER_TTL_SECS,
         };
         let envelope = self.push.sign(&proof)?;
-        let path = format!("/v1/devices/{}/challenges", segment(&reg.device_id));
+        let path = paths::fill(paths::DEVICE_CHALLENGES, &reg.device_id);
         let pending: PendingChallenges = self.http.post(&path, None, &envelope).await?;
 
         let now = self.now();
@@ -359,7 +359,7 @@ impl Inner {
             expires_at: now + ANSWER_TTL_SECS,
         };
         let envelope = self.push.sign(&answer)?;
-        let path = format!("/v1/challenges/{}/answer", segment(&challenge.id));
+        let path = paths::fill(paths::CHALLENGE_ANSWER, &challenge.id);
         let result: Result<AnswerAccepted> = self.http.post(&path, None, &envelope).await;
         match &result {
             // Settled one way or another: the request is gone from this phone.

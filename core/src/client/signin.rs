@@ -9,7 +9,6 @@
 //! reference server in dev mode "sent").
 
 use super::error::{ClientError, Result};
-use super::http::segment;
 use super::state::{self, SessionRecord};
 use super::trust::reason_after_sign_in;
 use super::{Client, Inner};
@@ -17,6 +16,7 @@ use crate::protocol::endpoints::{
     AttemptStatus, CodeRequired, CodeSent, CreateLogin, LoginCreated, Outbox, PushStarted, SendCode, SignIn,
     SignInResponse, SignedIn, StartPush, VerifyCode,
 };
+use crate::protocol::paths;
 use crate::protocol::{MethodSummary, Role, TrustLoss};
 use crate::secret::SecretString;
 
@@ -102,7 +102,7 @@ impl Client {
         let (email, password) = (email.to_owned(), SecretString::from(password));
         self.call(move |i| async move {
             let body = CreateLogin { email, password };
-            let created: LoginCreated = i.http.post("/v1/logins", None, &body).await?;
+            let created: LoginCreated = i.http.post(paths::LOGINS, None, &body).await?;
             Ok(created.login_id)
         })
         .await
@@ -118,7 +118,7 @@ impl Client {
 
     /// Sends a code to `to`; `Role::Backup` is "Didn't receive the code?".
     pub async fn send_code(&self, attempt_id: &str, to: Role) -> Result<CodeSent> {
-        let path = format!("/v1/signin/{}/send", segment(attempt_id));
+        let path = paths::fill(paths::ATTEMPT_SEND, attempt_id);
         self.call(move |i| async move { i.http.post(&path, None, &SendCode { to }).await }).await
     }
 
@@ -127,7 +127,7 @@ impl Client {
         let code = check_code(code)?;
         let attempt_id = attempt_id.to_owned();
         self.call(move |i| async move {
-            let path = format!("/v1/signin/{}/verify", segment(&attempt_id));
+            let path = paths::fill(paths::ATTEMPT_VERIFY, &attempt_id);
             let body = VerifyCode { code, remember_device };
             let signed: SignedIn = i.http.post(&path, None, &body).await?;
             i.finish_sign_in(&attempt_id, signed)
@@ -137,7 +137,7 @@ impl Client {
 
     /// Asks the registered phone to approve; returns the number to show on this screen.
     pub async fn start_push(&self, attempt_id: &str, remember_device: bool) -> Result<PushStarted> {
-        let path = format!("/v1/signin/{}/push", segment(attempt_id));
+        let path = paths::fill(paths::ATTEMPT_PUSH, attempt_id);
         self.call(move |i| async move { i.http.post(&path, None, &StartPush { remember_device }).await }).await
     }
 
@@ -145,7 +145,7 @@ impl Client {
     pub async fn poll_attempt(&self, attempt_id: &str) -> Result<AttemptOutcome> {
         let attempt_id = attempt_id.to_owned();
         self.call(move |i| async move {
-            let status: AttemptStatus = i.http.get(&format!("/v1/signin/{}", segment(&attempt_id)), None).await?;
+            let status: AttemptStatus = i.http.get(&paths::fill(paths::ATTEMPT, &attempt_id), None).await?;
             Ok(match status {
                 AttemptStatus::Pending => AttemptOutcome::Pending,
                 AttemptStatus::SignedIn(s) => AttemptOutcome::SignedIn(i.finish_sign_in(&attempt_id, s)?),
@@ -164,7 +164,7 @@ impl Client {
 
     /// The SMS and voice messages a dev-mode reference server "sent" to `email`'s numbers.
     pub async fn dev_outbox(&self, email: &str) -> Result<Outbox> {
-        let path = format!("/v1/dev/outbox?email={}", segment(email));
+        let path = paths::dev_outbox(email);
         self.call(move |i| async move { i.http.get(&path, None).await }).await
     }
 }
@@ -175,7 +175,7 @@ impl Inner {
         let presented = token.is_some();
         let body =
             SignIn { email: email.clone(), password, client: self.identity.info(&self.device_id), trust_token: token };
-        let response: SignInResponse = self.http.post("/v1/signin", None, &body).await?;
+        let response: SignInResponse = self.http.post(paths::SIGN_IN, None, &body).await?;
         match response {
             SignInResponse::SignedIn(signed) => Ok(SignInOutcome::SignedIn(self.store_session(&email, signed, true)?)),
             SignInResponse::EnrollmentRequired { session, login_id } => {
@@ -257,7 +257,7 @@ fn check_password(password: &str) -> Result<()> {
 
 /// A code as typed: spaces (from grouped display, "123 456") removed; digits only.
 pub fn check_code(code: &str) -> Result<SecretString> {
-    let code = SecretString::new(code.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+    let code = crate::otp::display::ungroup(code);
     let digits = code.expose();
     if digits.is_empty() || digits.len() > MAX_CODE_LEN || !digits.bytes().all(|b| b.is_ascii_digit()) {
         // The code itself is never quoted.

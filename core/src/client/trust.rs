@@ -32,8 +32,9 @@
 use super::error::Result;
 use super::state::{self, SessionRecord, TrustExpected, TrustLost, TrustRecord};
 use super::{Client, Inner};
-use crate::protocol::TrustLoss;
 use crate::protocol::endpoints::{SignedIn, TrustSummary};
+use crate::protocol::paths;
+use crate::protocol::{TrustBinding, TrustLoss, trust_verdict};
 use crate::secret::SecretString;
 use crate::vault::Vault;
 
@@ -71,15 +72,11 @@ pub fn assess(
     let lost = |reason| TrustStatus::new(Some(reason), None, None);
     match (record, expected) {
         (Some(r), _) => {
-            let reason = if r.device_id != device_id {
-                Some(TrustLoss::OtherBrowser)
-            } else if r.app_version != app_version {
-                Some(TrustLoss::AppUpdated)
-            } else if r.expires_at.is_some_and(|at| at <= now) {
-                Some(TrustLoss::Expired)
-            } else {
-                None
-            };
+            // The phone knows no epoch or network: those are the server's to judge.
+            let bound =
+                TrustBinding { device_id: &r.device_id, app_version: &r.app_version, network: None, epoch: None };
+            let current = TrustBinding { device_id, app_version, network: None, epoch: None };
+            let reason = trust_verdict(&bound, r.expires_at, &current, now);
             TrustStatus::new(reason, Some(r.email.clone()), r.expires_at)
         }
         (None, Some(e)) => match last_loss {
@@ -174,14 +171,14 @@ impl Inner {
 
     async fn trusted_device_count(&self) -> Result<u32> {
         let session = self.session()?;
-        let summary: TrustSummary = self.http.get("/v1/trust", Some(&session.session)).await?;
+        let summary: TrustSummary = self.http.get(paths::TRUST, Some(&session.session)).await?;
         Ok(summary.trusted_devices)
     }
 
     async fn require_codes_on_all_devices(&self) -> Result<u32> {
         let session: SessionRecord = self.session()?;
         let summary: TrustSummary =
-            self.http.post("/v1/trust/require-codes", Some(&session.session), &serde_json::json!({})).await?;
+            self.http.post(paths::TRUST_REQUIRE_CODES, Some(&session.session), &serde_json::json!({})).await?;
         self.lose_trust(TrustLoss::RequireCodesOnAllDevices)?;
         Ok(summary.trusted_devices)
     }

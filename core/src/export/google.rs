@@ -118,7 +118,7 @@ fn to_proto(c: &Credential) -> Result<OtpParameters, SkipReason> {
     let p = c.params;
     let (otp_type, counter) = match p.kind {
         Kind::Steam { .. } => return Err(SkipReason::Steam),
-        Kind::Totp { period } if period != 30 => return Err(SkipReason::Period(period)),
+        Kind::Totp { period } if period != crate::otp::STANDARD_PERIOD => return Err(SkipReason::Period(period)),
         Kind::Totp { .. } => (proto::OtpType::Totp, 0),
         // The vault keeps counters below 2^63; anything else could not have been stored.
         Kind::Hotp { counter } => (proto::OtpType::Hotp, i64::try_from(counter).unwrap_or(i64::MAX)),

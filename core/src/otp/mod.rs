@@ -79,6 +79,10 @@ pub const MAX_DIGITS: u8 = 8;
 pub const STEAM_DIGITS: u8 = 5;
 /// Longest period accepted. A day is far beyond anything issued and keeps arithmetic safe.
 pub const MAX_PERIOD: u32 = 86_400;
+
+/// RFC 6238's time step, and the one a URI, an import or a service means when it names none:
+/// 30 seconds.
+pub const STANDARD_PERIOD: u32 = 30;
 /// Shortest key accepted at all (80 bits, what many real services issue). RFC 4226 asks for
 /// 128; shorter keys are accepted with a warning instead of refused (see [`Credential::is_short_key`]).
 pub const MIN_SECRET_BYTES: usize = 10;
@@ -121,7 +125,7 @@ impl Params {
     }
 
     pub fn steam() -> Self {
-        Self { kind: Kind::Steam { period: 30 }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
+        Self { kind: Kind::Steam { period: STANDARD_PERIOD }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
     }
 
     /// Checks the parameters a code generator depends on.

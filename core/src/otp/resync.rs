@@ -10,6 +10,7 @@
 //! Why a bound: every step is an HMAC, and a wide window makes chance matches likelier, so
 //! the look-ahead is at most [`MAX_LOOK_AHEAD`].
 
+use super::display::ungroup;
 use super::{Generator, InvalidParam, Kind};
 use crate::secret::ct_eq;
 
@@ -38,6 +39,9 @@ pub fn resync(
     if look_ahead > MAX_LOOK_AHEAD {
         return Err(InvalidParam::new("look_ahead", format!("must be at most {MAX_LOOK_AHEAD}, got {look_ahead}")));
     }
+    // Typed codes: their grouping undone the one way every typed code is.
+    let (code1, code2) = (ungroup(code1), ungroup(code2));
+    let (code1, code2) = (code1.expose(), code2.expose());
     for (field, code) in [("code1", code1), ("code2", code2)] {
         if code.len() != usize::from(params.digits) || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(InvalidParam::new(field, format!("must be {} decimal digits", params.digits)));

@@ -157,7 +157,8 @@ pub fn parse(uri: &str) -> Result<Credential, UriError> {
             Kind::Hotp { counter: parse_number::<u64>("counter", raw)? }
         }
         KindName::Totp | KindName::Steam => {
-            let period = q.period.map(|raw| parse_number::<u32>("period", raw)).transpose()?.unwrap_or(30);
+            let period =
+                q.period.map(|raw| parse_number::<u32>("period", raw)).transpose()?.unwrap_or(super::STANDARD_PERIOD);
             if steam { Kind::Steam { period } } else { Kind::Totp { period } }
         }
     };

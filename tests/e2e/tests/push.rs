@@ -222,7 +222,7 @@ async fn a_challenge_signed_by_another_key_is_refused() {
         },
     });
     let rogue = Router::new().route(
-        "/v1/devices/{device}/challenges",
+        twostep_core::protocol::paths::DEVICE_CHALLENGES,
         post(move || {
             let forged = forged.clone();
             async move { Json(PendingChallenges { challenges: vec![forged] }) }
