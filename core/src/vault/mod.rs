@@ -596,17 +596,16 @@ fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
 mod fixtures {
     use super::*;
 
-    /// Writes `tests/fixtures/vault-v1.sqlite`, the old-version vault the upgrade test opens.
-    /// Run by hand only when adding a fixture: `cargo test -p twostep-core write_v1_fixture -- --ignored`.
-    /// The committed file must stay as it was written by version 1; never regenerate it
-    /// after a schema change.
-    #[test]
-    #[ignore = "writes a committed fixture"]
-    fn write_v1_fixture() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1.sqlite");
+    /// Writes `tests/fixtures/vault-v{version}.sqlite`, an old-version vault the upgrade test
+    /// opens: the key (passphrase "fixture") and one TOTP entry, "Fixture:ada" with the RFC
+    /// 6238 seed. Run by hand only when a migration is added, for the version before it:
+    /// `cargo test -p twostep-core write_v3_fixture -- --ignored`. A committed file must stay as
+    /// its version wrote it; never regenerate one after a schema change.
+    fn write_fixture(version: u32) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/vault-v{version}.sqlite"));
         let _ = std::fs::remove_file(&path);
         let mut conn = Connection::open(&path).unwrap();
-        schema::create_at_version(&mut conn, 1).unwrap();
+        schema::create_at_version(&mut conn, version).unwrap();
         let store =
             PassphraseKeyStore::with_params("fixture", KdfParams { memory_kib: 256, iterations: 1, parallelism: 1 });
         let (key, raw) = DataKey::generate();
@@ -622,6 +621,28 @@ mod fixtures {
             params![id, key.seal(b"12345678901234567890", &entry_ad(id))],
         )
         .unwrap();
+        if version >= 2 {
+            // What that version's code wrote with an entry: its place and its update time.
+            conn.execute("UPDATE entries SET position = 0, updated_at = created_at", []).unwrap();
+        }
         conn.execute_batch("VACUUM").unwrap();
+    }
+
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v1_fixture() {
+        write_fixture(1);
+    }
+
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v2_fixture() {
+        write_fixture(2);
+    }
+
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v3_fixture() {
+        write_fixture(3);
     }
 }
