@@ -157,7 +157,7 @@ impl From<&core::ToAdd> for ImportItem {
             place: t.place.to_string(),
             issuer: s.issuer.clone(),
             account: s.account.clone(),
-            params: s.params.into(),
+            params: s.params,
             short_key: s.short_key,
         }
     }
@@ -170,7 +170,7 @@ impl From<&core::Duplicate> for ImportDuplicate {
             place: d.place.to_string(),
             issuer: d.summary.issuer.clone(),
             account: d.summary.account.clone(),
-            params: d.summary.params.into(),
+            params: d.summary.params,
             of: match &d.of {
                 core::DuplicateOf::Entry(id) => DuplicateOf::Entry { id: id.clone() },
                 core::DuplicateOf::Item(number) => DuplicateOf::Item { number: count(*number) },

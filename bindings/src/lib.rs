@@ -28,6 +28,8 @@
 //! Bindings are generated from the built library (library mode) with the repository's
 //! `uniffi.toml`; see `scripts/kotlin-test`.
 
+#![forbid(unsafe_code)]
+
 uniffi::setup_scaffolding!("twostep");
 
 pub mod backup;

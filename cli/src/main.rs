@@ -21,6 +21,8 @@
 //! - [`output`] — tables, JSON and the countdown bar;
 //! - [`error`] — messages and exit statuses.
 
+#![forbid(unsafe_code)]
+
 mod args;
 mod backup_cmd;
 mod code_cmd;

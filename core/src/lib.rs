@@ -19,6 +19,8 @@
 //! UniFFI's traits where they are defined, so the apps see them without a copy; the objects,
 //! the foreign traits and the one public error stay in `twostep-ffi`.
 
+#![forbid(unsafe_code)]
+
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 

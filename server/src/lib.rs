@@ -37,6 +37,8 @@
 //! - `push` — devices, challenges, answers; `keys` — the server's signing key;
 //! - `sessions` — session tokens; `crypto` — randomness and token hashes; `password` — Argon2id.
 
+#![forbid(unsafe_code)]
+
 mod account;
 mod app;
 mod attempts;

@@ -1,8 +1,8 @@
 //! Encrypted backups of the whole vault, in Twostep's own versioned format, and restoring
 //! them into an empty or an existing vault.
 //!
-//! Owns: the file format ([`format`], specified in `docs/backup-format.md`), its
-//! cryptography ([`cipher`]: Argon2id with the cost stored in the header and capped on read,
+//! Owns: the file format ([`format`](mod@format), specified in `docs/backup-format.md`), its
+//! cryptography (`cipher`: Argon2id with the cost stored in the header and capped on read,
 //! AES-256-GCM over the entries with the whole header as associated data), and the restore
 //! rule (duplicates of entries already in the vault are skipped and reported; everything
 //! else is added in one transaction). Does not own: plain exports ([`crate::export`]), other
@@ -68,7 +68,7 @@ pub fn write(vault: &Vault, password: &str, kdf: KdfParams) -> Result<Vec<u8>, B
 }
 
 /// Writes a backup of `credentials` (in this order), dated `created_at`: for an app that holds
-/// its credentials elsewhere, and for tests. [`write`] is this applied to a vault.
+/// its credentials elsewhere, and for tests. [`write()`] is this applied to a vault.
 pub fn write_credentials(
     credentials: &[Credential],
     password: &str,

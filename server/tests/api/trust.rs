@@ -203,7 +203,7 @@ async fn trust_expires_after_thirty_days() {
     h.advance(1);
     expect_lost(&h, "ada@example.com", laptop(), &token, TrustLoss::Expired).await;
     let summary: TrustSummary =
-        h.get("/v1/trust", Some(&h.sign_in_with_code(&account, laptop(), false).await.session.expose())).await.ok();
+        h.get("/v1/trust", Some(h.sign_in_with_code(&account, laptop(), false).await.session.expose())).await.ok();
     assert_eq!(summary.trusted_devices, 0);
 }
 

@@ -7,6 +7,8 @@
 //! [`FixedClock`] shared by the server and, unless a test says otherwise, the devices, so a
 //! test moves everyone's "now" at once.
 
+#![forbid(unsafe_code)]
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
