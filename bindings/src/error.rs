@@ -17,7 +17,7 @@ use twostep_core::client::ClientError;
 #[cfg(doc)]
 use twostep_core::import::EntryError;
 use twostep_core::import::{ImportError, LineError};
-use twostep_core::methods::{PhoneNumberError, RuleViolation};
+use twostep_core::methods::{PhoneNumberError, RuleViolation, ShownPairError};
 use twostep_core::otp::InvalidParam;
 use twostep_core::otp::uri::UriError;
 use twostep_core::protocol::{ApiError, ErrorCode};
@@ -225,6 +225,17 @@ impl From<RuleViolation> for TwostepError {
     }
 }
 
+/// A method pair handed back by the app that is not a pair: a missing or unreadable part
+/// names its field; a broken rule keeps its code.
+impl From<ShownPairError> for TwostepError {
+    fn from(e: ShownPairError) -> Self {
+        match e {
+            ShownPairError::Invalid(p) => p.into(),
+            ShownPairError::Rule(v) => v.into(),
+        }
+    }
+}
+
 /// A refused phone number: the words say what to fix and never repeat the number.
 impl From<PhoneNumberError> for TwostepError {
     fn from(e: PhoneNumberError) -> Self {
@@ -236,7 +247,7 @@ impl From<ClientError> for TwostepError {
     fn from(e: ClientError) -> Self {
         match e {
             ClientError::Network { message, .. } => TwostepError::Network { reason: message },
-            ClientError::Server(api) => api.into(),
+            ClientError::Server(api) => server_refusal(api),
             e @ ClientError::UnexpectedResponse { .. } => {
                 TwostepError::Server { code: "unexpected_response".to_owned(), reason: e.to_string() }
             }
@@ -260,46 +271,30 @@ impl From<ClientError> for TwostepError {
     }
 }
 
-/// The backend's error body, by its code. (The codes of push approval arrive here already
-/// typed by core's `ClientError`; they are mapped again so either path gives the same variant.)
+/// The backend's error body: first through core's one mapping of the server's codes
+/// (`ClientError::from`, which types the codes of push approval), then here.
 impl From<ApiError> for TwostepError {
     fn from(e: ApiError) -> Self {
-        match e.code {
-            ErrorCode::InvalidRequest => {
-                TwostepError::InvalidInput { field: e.field.unwrap_or_else(|| "request".to_owned()), reason: e.message }
-            }
-            ErrorCode::Unauthorized => TwostepError::NotSignedIn,
-            ErrorCode::WrongPassword => TwostepError::WrongPassword,
-            ErrorCode::NotFound => TwostepError::NotFound { what: e.message },
-            ErrorCode::RuleViolation => {
-                TwostepError::RuleViolation { rule: e.rule.unwrap_or_default(), reason: e.message }
-            }
-            ErrorCode::WrongCode => TwostepError::WrongCode,
-            ErrorCode::CodeReused => TwostepError::CodeReused,
-            ErrorCode::Throttled | ErrorCode::RateLimited => {
-                TwostepError::Throttled { retry_after_seconds: e.retry_after }
-            }
-            ErrorCode::ChallengeExpired | ErrorCode::AnswerExpired => TwostepError::ChallengeExpired,
-            ErrorCode::ChallengeAnswered => TwostepError::AlreadyAnswered,
-            ErrorCode::WrongNumber => TwostepError::WrongNumber,
-            ErrorCode::UnknownDevice => TwostepError::UnknownDevice,
-            ErrorCode::BadSignature => TwostepError::BadSignature,
-            ErrorCode::AlreadyExists
-            | ErrorCode::WrongState
-            | ErrorCode::Internal
-            | ErrorCode::Busy
-            | ErrorCode::TooManyDevices
-            | ErrorCode::UnsupportedVersion => TwostepError::Server { code: wire_code(e.code), reason: e.message },
-        }
+        ClientError::from(e).into()
     }
 }
 
-/// The code as the backend spells it on the wire (`"wrong_state"`): its serde name, so it
-/// cannot drift from the protocol.
-fn wire_code(code: ErrorCode) -> String {
-    match serde_json::to_value(code) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => format!("{code:?}"),
+/// The codes core's client leaves as a server refusal, by the action each asks of the app.
+fn server_refusal(e: ApiError) -> TwostepError {
+    match e.code {
+        ErrorCode::InvalidRequest => {
+            TwostepError::InvalidInput { field: e.field.unwrap_or_else(|| "request".to_owned()), reason: e.message }
+        }
+        ErrorCode::Unauthorized => TwostepError::NotSignedIn,
+        ErrorCode::WrongPassword => TwostepError::WrongPassword,
+        ErrorCode::NotFound => TwostepError::NotFound { what: e.message },
+        ErrorCode::RuleViolation => TwostepError::RuleViolation { rule: e.rule.unwrap_or_default(), reason: e.message },
+        ErrorCode::WrongCode => TwostepError::WrongCode,
+        ErrorCode::CodeReused => TwostepError::CodeReused,
+        ErrorCode::Throttled | ErrorCode::RateLimited => TwostepError::Throttled { retry_after_seconds: e.retry_after },
+        ErrorCode::BadSignature => TwostepError::BadSignature,
+        // AlreadyExists, WrongState, Internal; the push codes never get here (core typed them).
+        code => TwostepError::Server { code: code.as_str(), reason: e.message },
     }
 }
 

@@ -2,7 +2,7 @@
 //! `Vault.export_unencrypted_uris`, `Vault.export_google_migration`, [`qr_png`].
 //!
 //! Every export here writes every secret in the clear, so each takes the required
-//! [`UnencryptedExport`] argument: the call reads as the user's choice and cannot be reached
+//! `UnencryptedExport` argument (core's [`Unencrypted`]): the call reads as the user's choice and cannot be reached
 //! by accident. Owns converting; which entries Google's format carries, batching and the URI
 //! format are core's (`twostep_core::export`, `twostep_core::qr`).
 //!
@@ -11,17 +11,11 @@
 
 use twostep_core::export::{self as core, Unencrypted};
 use twostep_core::qr;
+use twostep_core::secret::SecretString;
 use zeroize::Zeroizing;
 
 use crate::error::TwostepError;
 use crate::vault::Vault;
-
-/// The explicit choice a plain export needs: "I understand that the output holds every
-/// secret unencrypted, and that anyone who reads it can make my codes".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum UnencryptedExport {
-    IUnderstand,
-}
 
 /// An entry left out of a Google Authenticator export, and why.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -38,7 +32,7 @@ pub struct SkippedEntry {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct GoogleMigrationExport {
     /// One `otpauth-migration://` link per QR code, in order; empty when nothing could move.
-    pub links: Vec<String>,
+    pub links: Vec<SecretString>,
     /// 1-based numbers (in the vault's order) of the entries in the links.
     pub exported: Vec<u32>,
     /// The entries Google's format cannot carry.
@@ -49,18 +43,17 @@ pub struct GoogleMigrationExport {
 impl Vault {
     /// Every entry as an `otpauth://` URI, in the user's order, HOTP counters as they are.
     /// Unencrypted: `choice` says the user knows.
-    pub fn export_unencrypted_uris(&self, choice: UnencryptedExport) -> Result<Vec<String>, TwostepError> {
-        let uris = core::otpauth_uris(&*self.lock()?, choice.into())?;
-        Ok(uris.iter().map(|u| String::clone(u)).collect())
+    pub fn export_unencrypted_uris(&self, choice: Unencrypted) -> Result<Vec<SecretString>, TwostepError> {
+        Ok(core::otpauth_uris(&*self.lock()?, choice)?)
     }
 
     /// Every entry Google Authenticator can carry, as its migration links (at most ten
     /// entries per QR code); the others are listed with the reason. Unencrypted: `choice`
     /// says the user knows.
-    pub fn export_google_migration(&self, choice: UnencryptedExport) -> Result<GoogleMigrationExport, TwostepError> {
-        let export = core::google_migration(&*self.lock()?, choice.into())?;
+    pub fn export_google_migration(&self, choice: Unencrypted) -> Result<GoogleMigrationExport, TwostepError> {
+        let export = core::google_migration(&*self.lock()?, choice)?;
         Ok(GoogleMigrationExport {
-            links: export.links.iter().map(|l| String::clone(l)).collect(),
+            links: export.links,
             exported: export.exported.iter().map(|&n| number(n)).collect(),
             skipped: export
                 .skipped
@@ -87,12 +80,4 @@ pub fn qr_png(text: String, module_px: u32) -> Result<Vec<u8>, TwostepError> {
 
 fn number(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-impl From<UnencryptedExport> for Unencrypted {
-    fn from(c: UnencryptedExport) -> Self {
-        match c {
-            UnencryptedExport::IUnderstand => Unencrypted::IUnderstand,
-        }
-    }
 }

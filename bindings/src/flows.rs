@@ -133,7 +133,7 @@ impl MethodsFlow {
         self.0.set_listener(listener.map(|l| Arc::new(MethodsAdapter(l)) as Arc<dyn Listener<_>>));
     }
 
-    pub fn backup_options(&self, primary: MethodKind) -> Vec<core::MethodOption> {
+    pub fn backup_options(&self, primary: MethodKind) -> Vec<twostep_core::methods::BackupOption> {
         self.0.backup_options(primary)
     }
 

@@ -1,5 +1,4 @@
-//! Imports from other authenticators as the apps see them: the [`ImportFormat`] enum, the
-//! [`ImportPreview`] object, and the `Vault` methods that make and apply a preview.
+//! Imports from other authenticators as the apps see them: the [`ImportPreview`] object, and the `Vault` methods that make and apply a preview.
 //!
 //! Owns converting: bytes and a password in, core's preview held as is, its three lists out as
 //! records without any secret. Reading the formats, sorting new / duplicate / refused, the
@@ -11,27 +10,9 @@ use std::sync::Arc;
 use twostep_core::import::{self as core, Format, OnRefused};
 use zeroize::Zeroizing;
 
-use crate::codes::OtpParams;
 use crate::error::TwostepError;
 use crate::vault::Vault;
-
-/// The app whose export is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum ImportFormat {
-    /// Google Authenticator's "Transfer accounts" export: `otpauth-migration://offline?data=…`
-    /// links, one per line (one per QR code), all the QR codes of one export.
-    Google,
-    /// An Aegis vault export (`.json`), plain or encrypted with a password.
-    Aegis,
-    /// A 2FAS backup (`.2fas`), plain or encrypted with a password.
-    TwoFas,
-    /// Bitwarden's unencrypted JSON export.
-    Bitwarden,
-    /// Ente Auth's plain text export.
-    Ente,
-    /// A plain list of `otpauth://` URIs, one per line.
-    Uris,
-}
+use twostep_core::otp::Params;
 
 /// An item of an import that would be added.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -42,7 +23,7 @@ pub struct ImportItem {
     pub place: String,
     pub issuer: String,
     pub account: String,
-    pub params: OtpParams,
+    pub params: Params,
     /// The key is shorter than RFC 4226's 128 bits: accepted, worth a warning.
     pub short_key: bool,
 }
@@ -65,7 +46,7 @@ pub struct ImportDuplicate {
     pub place: String,
     pub issuer: String,
     pub account: String,
-    pub params: OtpParams,
+    pub params: Params,
     pub of: DuplicateOf,
 }
 
@@ -91,8 +72,8 @@ pub struct ImportPreview {
 #[uniffi::export]
 impl ImportPreview {
     /// The format that was read.
-    pub fn format(&self) -> ImportFormat {
-        self.format.into()
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// The items that would be added, in the file's order.
@@ -119,14 +100,14 @@ impl ImportPreview {
 
 /// The format `bytes` look like (by their shape, not a file name); `None` when none fits.
 #[uniffi::export]
-pub fn detect_import_format(bytes: Vec<u8>) -> Option<ImportFormat> {
-    Format::detect(&bytes).map(ImportFormat::from)
+pub fn detect_import_format(bytes: Vec<u8>) -> Option<Format> {
+    Format::detect(&bytes)
 }
 
 /// The app's name for messages: "Google Authenticator", "Aegis", "2FAS"…
 #[uniffi::export]
-pub fn import_format_app(format: ImportFormat) -> String {
-    Format::from(format).app().to_owned()
+pub fn import_format_app(format: Format) -> String {
+    format.app().to_owned()
 }
 
 #[uniffi::export]
@@ -141,13 +122,12 @@ impl Vault {
     #[uniffi::method(default(password = None))]
     pub fn preview_import(
         &self,
-        format: ImportFormat,
+        format: Format,
         bytes: Vec<u8>,
         password: Option<String>,
     ) -> Result<Arc<ImportPreview>, TwostepError> {
         let bytes = Zeroizing::new(bytes);
         let password = password.map(Zeroizing::new);
-        let format = Format::from(format);
         // Reading (and its key derivation) needs no vault, so the lock is taken only to sort.
         let items = core::read(format, &bytes, password.as_deref().map(String::as_str))?;
         let inner = core::preview(&*self.lock()?, items)?;
@@ -169,32 +149,6 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl From<Format> for ImportFormat {
-    fn from(f: Format) -> Self {
-        match f {
-            Format::Google => ImportFormat::Google,
-            Format::Aegis => ImportFormat::Aegis,
-            Format::TwoFas => ImportFormat::TwoFas,
-            Format::Bitwarden => ImportFormat::Bitwarden,
-            Format::Ente => ImportFormat::Ente,
-            Format::Uris => ImportFormat::Uris,
-        }
-    }
-}
-
-impl From<ImportFormat> for Format {
-    fn from(f: ImportFormat) -> Self {
-        match f {
-            ImportFormat::Google => Format::Google,
-            ImportFormat::Aegis => Format::Aegis,
-            ImportFormat::TwoFas => Format::TwoFas,
-            ImportFormat::Bitwarden => Format::Bitwarden,
-            ImportFormat::Ente => Format::Ente,
-            ImportFormat::Uris => Format::Uris,
-        }
-    }
-}
-
 impl From<&core::ToAdd> for ImportItem {
     fn from(t: &core::ToAdd) -> Self {
         let s = &t.summary;
@@ -203,7 +157,7 @@ impl From<&core::ToAdd> for ImportItem {
             place: t.place.to_string(),
             issuer: s.issuer.clone(),
             account: s.account.clone(),
-            params: s.params.into(),
+            params: s.params,
             short_key: s.short_key,
         }
     }
@@ -216,7 +170,7 @@ impl From<&core::Duplicate> for ImportDuplicate {
             place: d.place.to_string(),
             issuer: d.summary.issuer.clone(),
             account: d.summary.account.clone(),
-            params: d.summary.params.into(),
+            params: d.summary.params,
             of: match &d.of {
                 core::DuplicateOf::Entry(id) => DuplicateOf::Entry { id: id.clone() },
                 core::DuplicateOf::Item(number) => DuplicateOf::Item { number: count(*number) },
@@ -232,18 +186,6 @@ impl From<&core::Refused> for ImportRefused {
             place: r.place.to_string(),
             field: r.reason.field().to_owned(),
             reason: r.reason.reason().to_owned(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_format_survives_the_round_trip_through_core() {
-        for f in Format::ALL {
-            assert_eq!(Format::from(ImportFormat::from(f)), f);
         }
     }
 }

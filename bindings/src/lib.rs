@@ -1,31 +1,34 @@
 //! `twostep-ffi`: the UniFFI facade that Kotlin and Swift see, namespace `twostep`.
 //!
-//! Owns converting core types and errors into records, enums and objects the generated
-//! bindings can carry, and nothing else: every rule (validation, code generation, grouping,
-//! storage) is `twostep-core`'s. A function here takes foreign values, calls core, converts.
+//! Owns the objects (`Vault`, `TwostepClient`, `ImportPreview`), the foreign traits
+//! (`KeyStore`) and the one error mapping, and nothing else. Records and enums are core's own,
+//! exported as they are through core's `uniffi` feature (their Kotlin package is
+//! `dev.twostep.model`, their Swift module this one); every rule (validation, code generation,
+//! grouping, storage) is `twostep-core`'s. A function here takes foreign values, calls core.
 //!
 //! - [`error`]: the one public error enum, [`TwostepError`], and the one place core errors
 //!   become it;
-//! - [`codes`]: code records ([`OtpParams`], [`CodeView`], [`UriInfo`]) and the free functions
-//!   for codes and `otpauth://` URIs;
+//! - [`codes`]: the free functions for codes and `otpauth://` URIs;
 //! - [`keystore`]: the [`KeyStore`] foreign trait the app implements (Android Keystore, iOS
 //!   Keychain) and its adapter to core's key store;
 //! - [`vault`]: the [`Vault`] object over core's encrypted vault (entries, codes, HOTP
 //!   resync);
-//! - [`import`]: imports from other authenticators: [`ImportFormat`], the [`ImportPreview`]
+//! - [`import`]: imports from other authenticators: the [`ImportPreview`]
 //!   object, `Vault.preview_import` / `Vault.apply_import`, [`detect_import_format`];
 //! - [`backup`]: encrypted backups: `Vault.backup`, `Vault.restore_backup`, [`backup_info`];
-//! - [`export`]: plain exports behind [`UnencryptedExport`] (`Vault.export_unencrypted_uris`,
+//! - [`export`]: plain exports behind `UnencryptedExport` (`Vault.export_unencrypted_uris`,
 //!   `Vault.export_google_migration`) and [`qr_png`] to show them;
-//! - [`methods`]: method choices, the checked pair, phone numbers, the backup picker and code
-//!   prompts ([`validate_methods`], [`backup_options`], [`parse_phone_number`]…);
+//! - [`methods`]: checking a chosen pair, phone numbers, the backup picker and code prompts
+//!   ([`validate_methods`], [`backup_options`], [`parse_phone_number`]…);
 //! - [`client`]: the [`TwostepClient`] object over core's client (sign-in, enrollment, push
-//!   approvals, trust, logout), its `async` calls and the records they answer with;
-//! - [`self_test_panic`]: a deliberate panic, so binding tests can prove a Rust panic reaches
-//!   the app as an exception instead of killing it.
+//!   approvals, trust, logout) and its `async` calls;
+//! - `self_test_panic` (feature `testing`): a deliberate panic, so binding tests can prove a
+//!   Rust panic reaches the app as an exception instead of killing it.
 //!
 //! Bindings are generated from the built library (library mode) with the repository's
 //! `uniffi.toml`; see `scripts/kotlin-test`.
+
+#![forbid(unsafe_code)]
 
 uniffi::setup_scaffolding!("twostep");
 
@@ -39,31 +42,25 @@ pub mod keystore;
 pub mod methods;
 pub mod vault;
 
-pub use backup::{BackupDuplicate, BackupInfo, KdfCost, RestoreReport, backup_info};
-pub use client::{
-    AnswerOutcome, AttemptOutcome, ChallengeContext, ClientIdentity, ClientKind, CodeChallenge, CodeSent, Decision,
-    DeviceRegistration, DroppedChallenges, Enrollment, EnrollmentStatus, FlushOutcome, LogoutOutcome, OutboxMessage,
-    PushInbox, PushRequest, PushStarted, SessionInfo, SignInOutcome, SignedInInfo, TrustLoss, TrustStatus,
-    TwostepClient, trust_loss_message,
-};
-pub use codes::{CodeView, OtpAlgorithm, OtpKind, OtpParams, Timing, UriInfo};
+pub use backup::backup_info;
+pub use client::{TwostepClient, trust_loss_message};
+pub use codes::{code_at, code_from_uri, group_code, parse_uri};
 pub use error::TwostepError;
-pub use export::{GoogleMigrationExport, SkippedEntry, UnencryptedExport, qr_png};
+pub use export::{GoogleMigrationExport, SkippedEntry, qr_png};
 pub use import::{
-    DuplicateOf, ImportDuplicate, ImportFormat, ImportItem, ImportPreview, ImportRefused, detect_import_format,
-    import_format_app,
+    DuplicateOf, ImportDuplicate, ImportItem, ImportPreview, ImportRefused, detect_import_format, import_format_app,
 };
 pub use keystore::{KeyStore, KeyStoreFailure};
 pub use methods::{
-    BackupOption, CodePrompt, MethodChoice, MethodKind, MethodPair, MethodSummary, PhoneChoice, PhoneLine, PhoneNumber,
-    PromptLink, Role, VerificationMethod, backup_options, code_prompt, didnt_receive_code, method_kind_label,
-    parse_phone_number, validate_methods,
+    backup_options, code_prompt, didnt_receive_code, method_kind_label, parse_phone_number, validate_methods,
 };
-pub use vault::{Entry, EntryCode, Vault};
+pub use vault::Vault;
 
 /// Panics with `message`, on purpose. Exists only so the binding test suites can prove that a
 /// Rust panic surfaces as an exception in Kotlin or Swift (the app keeps running and the next
-/// call works) rather than aborting the process. Apps never call it.
+/// call works) rather than aborting the process. Only with the `testing` feature: the shipping
+/// library does not have it.
+#[cfg(feature = "testing")]
 #[uniffi::export]
 pub fn self_test_panic(message: String) {
     panic!("{message}");

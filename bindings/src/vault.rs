@@ -1,8 +1,9 @@
 //! The [`Vault`] object: core's encrypted vault behind a lock, for the apps. The lock is
 //! shared with the [`TwostepClient`](crate::client::TwostepClient)s made from it.
 //!
-//! Owns converting arguments and results (paths, URIs, entries, code views) and taking the
-//! lock; every rule (validation, transactions, the HOTP counter, the key check) is core's.
+//! Owns taking foreign arguments (paths, URIs) and the lock; the records (`Entry`,
+//! `EntryCode`, `CodeView`) are core's own, and every rule (validation, transactions, the
+//! HOTP counter and its resync window, the key check) is core's.
 //! The vault's clock is core's `SystemClock`; methods that show codes also take the time so
 //! a screen and a test can choose the instant.
 
@@ -11,41 +12,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use twostep_core::clock::SystemClock;
 use twostep_core::import::{parse_uri_list, parse_uris};
-use twostep_core::otp::resync::DEFAULT_LOOK_AHEAD;
-use twostep_core::otp::{Kind, uri};
-use twostep_core::vault::{self as core_vault, PassphraseKeyStore};
+use twostep_core::otp::display::CodeView;
+use twostep_core::otp::uri;
+use twostep_core::vault::{self as core_vault, Entry, EntryCode, PassphraseKeyStore};
 use zeroize::Zeroizing;
 
-use crate::codes::{CodeView, OtpParams};
 use crate::error::TwostepError;
 use crate::keystore::{ForeignKeyStore, KeyStore};
-
-/// One credential as listed: everything but its secret.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Entry {
-    /// Random and stable: what every other method takes.
-    pub id: String,
-    /// The service, e.g. "GitHub"; may be empty.
-    pub issuer: String,
-    /// The account at that service; may be empty when the issuer is not.
-    pub account: String,
-    pub params: OtpParams,
-    /// Place in the user's order, 0 first.
-    pub position: u32,
-    /// Unix seconds.
-    pub created_at: u64,
-    /// Unix seconds.
-    pub updated_at: u64,
-}
-
-/// One row of a code screen at a refresh.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct EntryCode {
-    pub id: String,
-    /// Absent for HOTP entries: showing their code uses it up, so it takes an explicit
-    /// `Vault.code` or `Vault.view`.
-    pub code: Option<CodeView>,
-}
 
 /// An open vault. Closing it (Kotlin `close()`/`use {}`, Swift releasing it) closes the file
 /// and wipes the unsealed secrets from memory, once every [`TwostepClient`] made with it is
@@ -95,7 +68,7 @@ impl Vault {
 
     /// Every entry in the user's order, without secrets.
     pub fn list(&self) -> Result<Vec<Entry>, TwostepError> {
-        Ok(self.lock()?.list().into_iter().map(Entry::from).collect())
+        Ok(self.lock()?.list())
     }
 
     /// The number of entries.
@@ -113,7 +86,7 @@ impl Vault {
     pub fn add_uri(&self, uri: String) -> Result<Entry, TwostepError> {
         let uri = Zeroizing::new(uri);
         let credential = uri::parse(&uri)?;
-        Ok(self.lock()?.add(&credential)?.into())
+        Ok(self.lock()?.add(&credential)?)
     }
 
     /// Adds many URIs in one transaction: all are added, or none. Every URI is read and
@@ -122,7 +95,7 @@ impl Vault {
     pub fn add_uris(&self, uris: Vec<String>) -> Result<Vec<Entry>, TwostepError> {
         let uris = Zeroizing::new(uris);
         let credentials = parse_uris(uris.iter().map(String::as_str))?;
-        Ok(self.lock()?.add_all(&credentials)?.into_iter().map(Entry::from).collect())
+        Ok(self.lock()?.add_all(&credentials)?)
     }
 
     /// Imports a text file of `otpauth://` URIs, one per line (blank lines and `#` comments
@@ -131,12 +104,12 @@ impl Vault {
     pub fn import_uri_list(&self, text: String) -> Result<Vec<Entry>, TwostepError> {
         let text = Zeroizing::new(text);
         let credentials: Vec<_> = parse_uri_list(&text)?.into_iter().map(|(_, c)| c).collect();
-        Ok(self.lock()?.add_all(&credentials)?.into_iter().map(Entry::from).collect())
+        Ok(self.lock()?.add_all(&credentials)?)
     }
 
     /// Changes an entry's names.
     pub fn rename(&self, id: String, issuer: String, account: String) -> Result<Entry, TwostepError> {
-        Ok(self.lock()?.rename(&id, &issuer, &account)?.into())
+        Ok(self.lock()?.rename(&id, &issuer, &account)?)
     }
 
     /// Puts the entries in the order of `ids`, which must name every entry once.
@@ -146,7 +119,7 @@ impl Vault {
 
     /// Deletes an entry and its secret; returns what was removed.
     pub fn remove(&self, id: String) -> Result<Entry, TwostepError> {
-        Ok(self.lock()?.remove(&id)?.into())
+        Ok(self.lock()?.remove(&id)?)
     }
 
     /// The code of one entry at `unix_seconds`. For HOTP the counter is advanced and saved
@@ -157,12 +130,12 @@ impl Vault {
 
     /// Like [`Vault::code`], with the grouping, the countdown and the next code.
     pub fn view(&self, id: String, unix_seconds: u64) -> Result<CodeView, TwostepError> {
-        Ok(self.lock()?.view(&id, unix_seconds)?.into())
+        Ok(self.lock()?.view(&id, unix_seconds)?)
     }
 
     /// Every entry's code at `unix_seconds`, in the user's order: one call per screen refresh.
     pub fn codes(&self, unix_seconds: u64) -> Result<Vec<EntryCode>, TwostepError> {
-        Ok(self.lock()?.codes(unix_seconds).into_iter().map(EntryCode::from).collect())
+        Ok(self.lock()?.codes(unix_seconds))
     }
 
     /// Puts an HOTP entry's counter back in step from two consecutive codes of the other side
@@ -180,22 +153,14 @@ impl Vault {
         from_counter: Option<u64>,
         look_ahead: Option<u64>,
     ) -> Result<Option<Entry>, TwostepError> {
-        let mut vault = self.lock()?;
-        let current = match vault.get(&id)?.params.kind {
-            Kind::Hotp { counter } => counter,
-            // Core refuses a time-based entry by its kind; the start is then irrelevant.
-            Kind::Totp { .. } | Kind::Steam { .. } => 0,
-        };
-        let from = from_counter.unwrap_or(current);
-        let look_ahead = look_ahead.unwrap_or(DEFAULT_LOOK_AHEAD);
-        Ok(vault.resync_hotp(&id, (&code1, &code2), from, look_ahead)?.map(Entry::from))
+        Ok(self.lock()?.resync_hotp(&id, (&code1, &code2), from_counter, look_ahead)?)
     }
 
     /// [`Vault::codes`] at the system clock's current time.
     pub fn codes_now(&self) -> Result<Vec<EntryCode>, TwostepError> {
         let vault = self.lock()?;
         let now = vault.now();
-        Ok(vault.codes(now).into_iter().map(EntryCode::from).collect())
+        Ok(vault.codes(now))
     }
 }
 
@@ -215,25 +180,5 @@ impl Vault {
     /// refused: both users of the lock decide the same way.
     pub(crate) fn lock(&self) -> Result<MutexGuard<'_, core_vault::Vault>, TwostepError> {
         Ok(self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
-    }
-}
-
-impl From<core_vault::Entry> for Entry {
-    fn from(e: core_vault::Entry) -> Self {
-        Entry {
-            id: e.id,
-            issuer: e.issuer,
-            account: e.account,
-            params: e.params.into(),
-            position: e.position,
-            created_at: e.created_at,
-            updated_at: e.updated_at,
-        }
-    }
-}
-
-impl From<core_vault::EntryCode> for EntryCode {
-    fn from(c: core_vault::EntryCode) -> Self {
-        EntryCode { id: c.id, code: c.code.map(CodeView::from) }
     }
 }

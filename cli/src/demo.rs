@@ -231,15 +231,12 @@ impl Story {
 
         s.step("Enroll: authenticator app as primary, SMS to a mobile as backup");
         let enrollment = p.enroll(MethodChoice::AuthenticatorApp, sms(MOBILE)).await?;
-        let Some(app) = enrollment.authenticator else {
+        let Some(app) = enrollment.authenticator_entry else {
             s.check(false, "the authenticator app receives its seed");
             return Ok(s);
         };
-        s.see(format!(
-            "the app's vault now holds \"{}: {}\" (the seed never leaves it)",
-            app.entry.issuer, app.entry.account
-        ));
-        let app_code = p.code(&app.entry.id)?;
+        s.see(format!("the app's vault now holds \"{}: {}\" (the seed never leaves it)", app.issuer, app.account));
+        let app_code = p.code(&app.id)?;
         p.verify_method(Role::Primary, &app_code).await?;
         s.see(format!("primary confirmed with the app's code {app_code}"));
         let sms_code = last_code(&server);
@@ -257,7 +254,7 @@ impl Story {
             "a code already used is refused",
         );
         clock.advance(30);
-        let code = p.code(&app.entry.id)?;
+        let code = p.code(&app.id)?;
         s.see(format!("30 seconds later the app shows {code}"));
         let signed_in = p.verify_code(&challenge.attempt_id, &code, false).await?;
         s.check(signed_in.login_id == status_login(p)?, "the app is signed in");
@@ -374,7 +371,7 @@ async fn trust_this_device(
 fn expect_trust_lost(s: &mut Story, outcome: SignInOutcome, reason: twostep_core::protocol::TrustLoss) {
     match outcome {
         SignInOutcome::CodeRequired(c) => {
-            s.see(format!("\"{}\"", c.trust_lost_message().unwrap_or("(no reason given)")));
+            s.see(format!("\"{}\"", c.trust_lost_message.as_deref().unwrap_or("(no reason given)")));
             s.check(c.trust_lost == Some(reason), &format!("a code is asked again, because: {}", reason.code()));
         }
         other => s.check(false, &format!("a code is asked again (got: {})", signed_in_as(&other))),
@@ -427,6 +424,7 @@ struct QuietStderr {
     saved: Option<std::os::fd::OwnedFd>,
 }
 
+#[allow(unsafe_code)]
 impl QuietStderr {
     #[cfg(unix)]
     fn to(path: &Path) -> Result<Self, CliError> {
@@ -454,6 +452,7 @@ impl QuietStderr {
     }
 }
 
+#[allow(unsafe_code)]
 impl Drop for QuietStderr {
     fn drop(&mut self) {
         #[cfg(unix)]

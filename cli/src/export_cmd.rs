@@ -61,10 +61,10 @@ pub fn run(vault_args: &VaultArgs, args: &ExportArgs) -> Result<(), CliError> {
         if args.qr {
             out.push_str(caption);
             out.push('\n');
-            out.push_str(&qr_cmd::draw(text, args.light_background)?);
+            out.push_str(&qr_cmd::draw(text.expose(), args.light_background)?);
             out.push('\n');
         } else {
-            out.push_str(text);
+            out.push_str(text.expose());
             out.push('\n');
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! Owns turning a path argument into text with an error that names the file, and the one way
 //! every passphrase and password is asked for. Does not parse:
-//! URIs go to core's `otp::uri`, import files to [`crate::import`].
+//! URIs go to core's `otp::uri`, import files to core's `import` (through [`crate::vault_cmd`]).
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;

@@ -23,6 +23,10 @@
 //! - [`output`] — tables, JSON and the countdown bar;
 //! - [`error`] — messages and exit statuses.
 
+// Denied, not forbidden: `demo` moves standard error aside with dup2 while the embedded
+// backend logs (demo.rs, `QuietStderr`), the one allowed use.
+#![deny(unsafe_code)]
+
 mod args;
 mod backup_cmd;
 mod code_cmd;

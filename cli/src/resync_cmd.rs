@@ -22,7 +22,7 @@ pub fn run(vault_args: &VaultArgs, args: &ResyncArgs) -> Result<(), CliError> {
         )));
     };
     let from = args.from.unwrap_or(counter);
-    let found = vault.resync_hotp(&entry.id, (&args.code1, &args.code2), from, args.look_ahead)?;
+    let found = vault.resync_hotp(&entry.id, (&args.code1, &args.code2), Some(from), Some(args.look_ahead))?;
     let who = name(&entry.issuer, &entry.account);
     match found {
         Some(e) => {

@@ -105,19 +105,12 @@ fn code_of(uri: &str, at: u64) -> Run {
     Run::of(cmd)
 }
 
-fn plain_export() -> Option<PathBuf> {
+/// `plain.txt` of the shared real-export set beside the workspace; a missing one fails the
+/// test (the tests that read it are ignored when the folder is absent, see `cli/build.rs`).
+fn plain_export() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/testdata/authenticator-exports/plain.txt");
-    let path = if path.is_file() {
-        path
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/testdata/authenticator-exports/plain.txt")
-    };
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!("SKIPPED: shared/testdata/authenticator-exports/plain.txt is absent (looked beside the workspace)");
-        None
-    }
+    assert!(path.is_file(), "{} is missing", path.display());
+    path
 }
 
 // ---------------------------------------------------------------------------------------
@@ -300,9 +293,10 @@ fn hotp_codes_are_made_only_when_the_query_names_that_entry() {
     assert_eq!(home.list_json()[0]["counter"], 2);
 }
 
+#[cfg_attr(testdata_absent, ignore = "needs ../shared/testdata/authenticator-exports, absent here")]
 #[test]
 fn importing_the_plain_export_adds_seven_entries() {
-    let Some(file) = plain_export() else { return };
+    let file = plain_export();
     let home = Home::new();
     let run = home.run(&["import", file.to_str().unwrap()]);
     run.assert_ok();
@@ -530,10 +524,9 @@ fn demo_walks_the_seller_story_and_every_step_behaves() {
 // ---------------------------------------------------------------------------------------
 // `import --from FORMAT`: other apps' exports, previewed by entry number, then one transaction
 
-/// A real export file of the shared set, or `None` (after saying so) when it is absent.
-fn real_export(name: &str) -> Option<PathBuf> {
-    let plain = plain_export()?;
-    Some(plain.with_file_name(name))
+/// A real export file of the shared set.
+fn real_export(name: &str) -> PathBuf {
+    plain_export().with_file_name(name)
 }
 
 /// The committed three-QR-code Google Authenticator export of core's tests.
@@ -555,13 +548,14 @@ fn import_with(home: &Home, password: Option<&str>, args: &[&str]) -> Run {
 
 /// The secrets of `plain.txt`, which every real export file holds.
 fn real_secrets() -> Vec<String> {
-    let text = std::fs::read_to_string(plain_export().unwrap()).unwrap();
+    let text = std::fs::read_to_string(plain_export()).unwrap();
     text.lines().map(|l| l.split("secret=").nth(1).unwrap().split('&').next().unwrap().to_owned()).collect()
 }
 
+#[cfg_attr(testdata_absent, ignore = "needs ../shared/testdata/authenticator-exports, absent here")]
 #[test]
 fn an_encrypted_aegis_export_is_previewed_then_imported_with_its_password() {
-    let Some(file) = real_export("aegis_encrypted.json") else { return };
+    let file = real_export("aegis_encrypted.json");
     let home = Home::new();
     let run = import_with(&home, Some("test"), &["--from", "aegis", file.to_str().unwrap()]);
     run.assert_ok();
@@ -579,9 +573,10 @@ fn an_encrypted_aegis_export_is_previewed_then_imported_with_its_password() {
     assert_eq!(entries[6]["kind"], "steam");
 }
 
+#[cfg_attr(testdata_absent, ignore = "needs ../shared/testdata/authenticator-exports, absent here")]
 #[test]
 fn a_dry_run_prints_the_preview_and_changes_nothing() {
-    let Some(file) = real_export("aegis_encrypted.json") else { return };
+    let file = real_export("aegis_encrypted.json");
     let file = file.to_str().unwrap();
     let home = Home::new();
     let run = import_with(&home, Some("test"), &["--from", "aegis", "--dry-run", file]);
@@ -598,9 +593,10 @@ fn a_dry_run_prints_the_preview_and_changes_nothing() {
     assert_eq!(home.list_json().len(), 1);
 }
 
+#[cfg_attr(testdata_absent, ignore = "needs ../shared/testdata/authenticator-exports, absent here")]
 #[test]
 fn a_wrong_import_password_is_refused_and_changes_nothing() {
-    let Some(file) = real_export("aegis_encrypted.json") else { return };
+    let file = real_export("aegis_encrypted.json");
     let home = Home::new();
     let run = import_with(&home, Some("not-the-password"), &["--from", "aegis", file.to_str().unwrap()]);
     run.assert_status(3).assert_never_shows("not-the-password");
@@ -614,9 +610,10 @@ fn a_wrong_import_password_is_refused_and_changes_nothing() {
     assert_eq!(std::fs::read(home.vault()).unwrap(), before);
 }
 
+#[cfg_attr(testdata_absent, ignore = "needs ../shared/testdata/authenticator-exports, absent here")]
 #[test]
 fn an_encrypted_export_without_a_password_or_a_terminal_exits_2() {
-    let Some(file) = real_export("2fas_authenticator_encrypted_v4.2fas") else { return };
+    let file = real_export("2fas_authenticator_encrypted_v4.2fas");
     let home = Home::new();
     let run = import_with(&home, None, &["--from", "2fas", file.to_str().unwrap()]);
     run.assert_status(2);
@@ -687,6 +684,7 @@ fn refused_entries_stop_the_import_unless_skipped() {
     assert_eq!(home.list_json().len(), 2);
 }
 
+#[cfg_attr(testdata_absent, ignore = "needs ../shared/testdata/authenticator-exports, absent here")]
 #[test]
 fn every_format_of_the_real_exports_imports_from_the_command_line() {
     let cases = [
@@ -698,7 +696,7 @@ fn every_format_of_the_real_exports_imports_from_the_command_line() {
         ("plain.txt", "uris", 7),
     ];
     for (name, format, count) in cases {
-        let Some(file) = real_export(name) else { return };
+        let file = real_export(name);
         let home = Home::new();
         let run = import_with(&home, Some("test"), &["--from", format, file.to_str().unwrap()]);
         run.assert_ok();

@@ -6,20 +6,25 @@
 //! caps on image size. Does not own what the text is ([`crate::otp::uri`],
 //! [`crate::export`]) or parsing what was read.
 //!
-//! A phone draws and scans with its own platform APIs; this module is for the desktop and
-//! tests, behind the `qr` feature (on by default). The texts are secrets: outputs are
+//! Drawing is behind the `qr` feature (on by default; the apps use it to show an export);
+//! reading images behind `qr-read` (the desktop only: a phone scans with its camera API, so
+//! the mobile library carries no image decoder). The texts are secrets: outputs are
 //! zeroizing, and errors never quote them. (The encoder and decoder crates keep short-lived
 //! working copies that are not zeroized; their lifetime is one call.)
 
+#[cfg(feature = "qr-read")]
 use std::io::Cursor;
 
-use image::{GrayImage, ImageEncoder, ImageReader, Limits, Luma};
+#[cfg(feature = "qr-read")]
+use image::{ImageReader, Limits};
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
 /// Widest or tallest image read, in pixels.
+#[cfg(feature = "qr-read")]
 pub const MAX_IMAGE_SIDE: u32 = 8_000;
 /// Most memory image decoding may use.
+#[cfg(feature = "qr-read")]
 const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 /// Light modules around the code in the terminal: two keep it compact and phones read it.
 pub const TERMINAL_QUIET_ZONE: usize = 2;
@@ -128,18 +133,23 @@ pub fn to_png(matrix: &QrMatrix, module_px: u32) -> Vec<u8> {
     let px = module_px.max(1);
     let margin = IMAGE_QUIET_ZONE;
     let side = (matrix.width + 2 * margin) as u32 * px;
-    let image = GrayImage::from_fn(side, side, |x, y| {
-        let dark = matrix.is_dark_with_margin((x / px) as usize, (y / px) as usize, margin);
-        Luma([if dark { 0 } else { 255 }])
-    });
+    let pixels: Vec<u8> = (0..side)
+        .flat_map(|y| (0..side).map(move |x| (x, y)))
+        .map(|(x, y)| if matrix.is_dark_with_margin((x / px) as usize, (y / px) as usize, margin) { 0 } else { 255 })
+        .collect();
     let mut png = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut png)
-        .write_image(image.as_raw(), side, side, image::ExtendedColorType::L8)
-        .expect("encoding a PNG into memory cannot fail");
+    let mut encoder = png::Encoder::new(&mut png, side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .and_then(|mut w| w.write_image_data(&pixels))
+        .expect("encoding a PNG of known size into memory cannot fail");
     png
 }
 
 /// Every QR code in a PNG or JPEG image, decoded to text, in the order found.
+#[cfg(feature = "qr-read")]
 ///
 /// Images wider or taller than [`MAX_IMAGE_SIDE`] pixels, or needing more than 256 MiB to
 /// decode, are refused before decoding.
@@ -161,6 +171,7 @@ pub fn read_image(bytes: &[u8]) -> Result<Vec<Zeroizing<String>>, QrError> {
 
 /// Reads the QR codes of a black-and-white bitmap (`true` is dark): for codes drawn by
 /// something other than an image file, such as [`to_terminal`]'s text.
+#[cfg(feature = "qr-read")]
 pub fn read_bitmap(
     width: usize,
     height: usize,
@@ -169,6 +180,7 @@ pub fn read_bitmap(
     read_greyscale(width, height, |x, y| if dark(x, y) { 0 } else { 255 })
 }
 
+#[cfg(feature = "qr-read")]
 fn read_greyscale(
     width: usize,
     height: usize,
@@ -195,7 +207,7 @@ fn read_greyscale(
     Ok(texts)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "qr-read"))]
 mod tests {
     use super::*;
 
@@ -246,9 +258,8 @@ mod tests {
     #[test]
     fn an_image_beyond_the_size_caps_is_refused_before_decoding() {
         // A valid PNG whose header announces 100,000 x 100,000 pixels (10 GB of pixels).
-        let mut png = Vec::new();
-        image::codecs::png::PngEncoder::new(&mut png).write_image(&[0], 1, 1, image::ExtendedColorType::L8).unwrap();
-        // IHDR: length (8..12), type (12..16), width (16..20), height (20..24), …, CRC (29..33).
+        let mut png = to_png(&QrMatrix { width: 1, dark: Zeroizing::new(vec![0]) }, 1);
+        // IHDR (the first chunk): length (8..12), type (12..16), width (16..20), height (20..24), …, CRC (29..33).
         png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
         png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
         let crc = crc32(&png[12..29]);

@@ -1,10 +1,13 @@
-//! Secret bytes: the one type that holds key material and seeds.
+//! Secrets in memory: [`SecretBytes`] holds key material and seeds, [`SecretString`] the
+//! secret text of the wire and the apps (passwords, session and trust tokens, codes, push
+//! tokens, seed-bearing URIs and links).
 //!
-//! It owns redaction (`Debug` never shows the bytes, there is no `Display`), zeroizing on
-//! drop, and constant-time comparison. It does not know what the bytes mean.
+//! Both own redaction (`Debug` never shows the content, there is no `Display`), zeroizing on
+//! drop, and constant-time comparison. Neither knows what its content means.
 
 use std::fmt;
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroizing;
 
 /// Bytes that must never be printed, logged or left in freed memory.
@@ -57,9 +60,88 @@ impl fmt::Debug for SecretBytes {
     }
 }
 
+/// Text that must never be printed, logged or left in freed memory. On the wire it is a plain
+/// JSON string (serde-transparent); at the FFI a plain `String` (the app's copy is the app's).
+#[derive(Clone, Default)]
+pub struct SecretString(Zeroizing<String>);
+
+impl SecretString {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(Zeroizing::new(text.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Constant-time equality with `other`.
+    pub fn ct_eq(&self, other: &str) -> bool {
+        ct_eq(self.0.as_bytes(), other.as_bytes())
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(text: &str) -> Self {
+        Self::new(text.to_owned())
+    }
+}
+
+/// Constant-time, so comparing a typed code or a token leaks nothing through timing.
+impl PartialEq for SecretString {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other.expose())
+    }
+}
+
+impl Eq for SecretString {}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretString(<redacted>)")
+    }
+}
+
+impl Serialize for SecretString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(SecretString, String, {
+    lower: |s| s.expose().to_owned(),
+    try_lift: |s| Ok(SecretString::new(s)),
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_string_is_redacted_and_travels_as_a_plain_json_string() {
+        let s = SecretString::from("hunter2-hunter2");
+        assert!(!format!("{s:?}").contains("hunter2"), "{s:?}");
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, "\"hunter2-hunter2\"");
+        assert_eq!(serde_json::from_str::<SecretString>(&json).unwrap(), s);
+        assert!(s.ct_eq("hunter2-hunter2") && !s.ct_eq("hunter2"));
+    }
 
     #[test]
     fn debug_output_never_contains_the_bytes() {

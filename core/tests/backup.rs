@@ -104,7 +104,7 @@ fn restoring_into_a_vault_that_has_some_entries_skips_and_reports_them() {
     let before = new.list();
 
     let report = backup::restore(&mut new, &bytes, PASSWORD).unwrap();
-    let dup: Vec<(usize, &str, &str)> =
+    let dup: Vec<(u32, &str, &str)> =
         report.duplicates.iter().map(|d| (d.number, d.issuer.as_str(), d.existing_id.as_str())).collect();
     assert_eq!(dup, [(1, "GitHub", before[0].id.as_str()), (2, "Bank", before[1].id.as_str())]);
     assert_eq!(report.added.iter().map(|e| e.issuer.as_str()).collect::<Vec<_>>(), ["Steam", ""]);

@@ -54,7 +54,7 @@ fn exported_uris_read_back_to_the_same_entries_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let vault = vault_with(dir.path(), &seven());
     let uris = export::otpauth_uris(&vault, Unencrypted::IUnderstand).unwrap();
-    let back: Vec<Credential> = uris.iter().map(|u| uri::parse(u).unwrap()).collect();
+    let back: Vec<Credential> = uris.iter().map(|u| uri::parse(u.expose()).unwrap()).collect();
     assert_eq!(back, seven());
 }
 
@@ -77,7 +77,8 @@ fn google_export_carries_every_parameter_it_can_and_skips_the_rest_with_reasons(
     );
     assert_eq!(out.exported, [1, 4, 6]);
     assert_eq!(out.links.len(), 1);
-    let payload = decode(&out.links[0]);
+    let payload = decode(out.links[0].expose());
+    assert!(!format!("{out:?}").contains("otpauth-migration"), "the links are secrets: {out:?}");
     assert_eq!((payload.version, payload.batch_size, payload.batch_index), (1, 1, 0));
     type Row<'a> = (&'a str, &'a str, i32, i32, i32, i64, &'a [u8]);
     let rows: Vec<Row<'_>> = payload
@@ -110,7 +111,7 @@ fn google_export_puts_at_most_ten_entries_in_each_code_with_one_batch_id() {
         .map(|i| credential("Service", &format!("user{i}"), Params::totp(Algorithm::Sha1, 6, 30), &[i; 20]))
         .collect();
     let out = export::google::export(&many, export::MAX_ENTRIES_PER_BATCH, Unencrypted::IUnderstand);
-    let payloads: Vec<MigrationPayload> = out.links.iter().map(|l| decode(l)).collect();
+    let payloads: Vec<MigrationPayload> = out.links.iter().map(|l| decode(l.expose())).collect();
     assert_eq!(payloads.iter().map(|p| p.otp_parameters.len()).collect::<Vec<_>>(), [10, 10, 5]);
     assert_eq!(payloads.iter().map(|p| p.batch_index).collect::<Vec<_>>(), [0, 1, 2]);
     assert!(payloads.iter().all(|p| p.batch_size == 3 && p.version == 1));
@@ -119,7 +120,7 @@ fn google_export_puts_at_most_ten_entries_in_each_code_with_one_batch_id() {
     assert_eq!(names, (0..25).map(|i| format!("user{i}")).collect::<Vec<_>>());
     // Two exports are told apart by their batch id.
     let again = export::google::export(&many, 10, Unencrypted::IUnderstand);
-    assert_ne!(decode(&again.links[0]).batch_id, payloads[0].batch_id);
+    assert_ne!(decode(again.links[0].expose()).batch_id, payloads[0].batch_id);
 }
 
 #[test]
@@ -130,9 +131,9 @@ fn long_names_make_smaller_batches_so_every_link_fits_one_qr_code() {
     let out = export::google::export(&long, 10, Unencrypted::IUnderstand);
     assert!(out.links.len() > 1);
     for link in &out.links {
-        assert!(link.len() < 2_331, "{} characters", link.len());
+        assert!(link.expose().len() < 2_331, "{} characters", link.expose().len());
     }
-    assert_eq!(out.links.iter().map(|l| decode(l).otp_parameters.len()).sum::<usize>(), 10);
+    assert_eq!(out.links.iter().map(|l| decode(l.expose()).otp_parameters.len()).sum::<usize>(), 10);
 }
 
 #[test]
@@ -159,8 +160,8 @@ fn the_google_export_reads_back_through_the_google_importer() {
     assert_eq!(import_google(&links), many);
 }
 
-fn import_google(links: &[zeroize::Zeroizing<String>]) -> Vec<Credential> {
-    let text = links.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n");
+fn import_google(links: &[twostep_core::secret::SecretString]) -> Vec<Credential> {
+    let text = links.iter().map(|l| l.expose()).collect::<Vec<_>>().join("\n");
     let items = twostep_core::import::read(twostep_core::import::Format::Google, text.as_bytes(), None).unwrap();
     items.into_iter().map(|item| item.outcome.unwrap()).collect()
 }
@@ -201,10 +202,10 @@ fn each_export_link_and_uri_reads_back_from_its_qr_code_as_a_png() {
     let uris = export::otpauth_uris_of(&many[..2], Unencrypted::IUnderstand);
     for (i, text) in google.links.iter().chain(uris.iter()).enumerate() {
         let path = dir.path().join(format!("code-{i}.png"));
-        std::fs::write(&path, qr::to_png(&qr::encode(text).unwrap(), 4)).unwrap();
+        std::fs::write(&path, qr::to_png(&qr::encode(text.expose()).unwrap(), 4)).unwrap();
         let read = qr::read_image(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(read.len(), 1);
-        assert_eq!(read[0].as_str(), text.as_str());
+        assert_eq!(read[0].as_str(), text.expose());
     }
     // The URI read from the picture is the entry again.
     let read =

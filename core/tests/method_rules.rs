@@ -248,7 +248,7 @@ fn backup_picker_offers_exactly_what_the_rules_allow() {
 
 #[test]
 fn backup_picker_uses_the_seeds_words() {
-    let labels = |kind| backup_options(kind).iter().map(BackupOption::label).collect::<Vec<_>>();
+    let labels = |kind| backup_options(kind).into_iter().map(|o| o.label).collect::<Vec<_>>();
     let after_phone = [
         "Different voice-enabled phone (landline or mobile)",
         "Different SMS text-enabled phone (mobile)",
@@ -317,7 +317,7 @@ fn enrolled() -> MethodPair {
 fn sign_in_offers_the_primary_first() {
     let prompt = enrolled().sign_in_prompt();
     assert_eq!(prompt.role, Role::Primary);
-    assert_eq!(prompt.method, Method::Sms { number: PhoneNumber::from_e164("+12065550100").unwrap() });
+    assert_eq!(prompt.method.check().unwrap(), Method::Sms { number: PhoneNumber::from_e164("+12065550100").unwrap() });
     assert_eq!(prompt.instruction, "We sent a code by text message to +1 ••• ••• 0100.");
     assert_eq!(prompt.link, PromptLink::DidntReceiveCode);
     assert_eq!(prompt.link.label(), "Didn't receive the code?");
@@ -329,7 +329,7 @@ fn didnt_receive_the_code_sends_it_to_the_backup() {
     assert_eq!(pair.fallback(), &Method::AuthenticatorApp);
     let next = pair.didnt_receive_code(Role::Primary).unwrap();
     assert_eq!(next.role, Role::Backup);
-    assert_eq!(next.method, Method::AuthenticatorApp);
+    assert_eq!(next.method.check().unwrap(), Method::AuthenticatorApp);
     assert_eq!(next.instruction, "Enter the code from your authenticator app.");
     // After the backup there is no method left: the screen offers account recovery.
     assert_eq!(next.link, PromptLink::AccountRecovery);

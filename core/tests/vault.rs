@@ -350,36 +350,49 @@ fn default_cost_vault_opens() {
     assert_eq!(Vault::open(&path, &PassphraseKeyStore::new("owasp cost"), clock()).unwrap().len(), 1);
 }
 
-/// `tests/fixtures/vault-v1.sqlite` was written by schema version 1 (passphrase "fixture",
-/// one TOTP entry "Fixture:ada" with the RFC 6238 seed). Opening it upgrades it in place to
-/// a schema equal to a fresh vault's, keeping the entry and its code.
+/// `tests/fixtures/vault-v{1,2,3}.sqlite` were written by schema versions 1 to 3 (passphrase
+/// "fixture", one TOTP entry "Fixture:ada" with the RFC 6238 seed). Opening each upgrades it
+/// in place to the committed schema (`core/src/vault/schema.sql`), keeping the entry and its
+/// code.
 #[test]
-fn a_version_one_vault_upgrades_to_the_current_schema() {
+fn every_old_vault_upgrades_to_the_committed_schema() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vault-v1.sqlite"), &path).unwrap();
+    for version in 1..=3 {
+        let path = dir.path().join(format!("v{version}.db"));
+        let fixture = format!("{}/tests/fixtures/vault-v{version}.sqlite", env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(&fixture, &path).unwrap();
+        let before = rusqlite::Connection::open(&path).unwrap();
+        assert_eq!(schema::version(&before).unwrap(), version, "{fixture} is not at version {version}");
+        drop(before);
 
-    let mut vault = Vault::open(&path, &key_store("fixture"), clock()).unwrap();
-    let entries = vault.list();
-    assert_eq!(entries.len(), 1);
-    assert_eq!((entries[0].issuer.as_str(), entries[0].account.as_str()), ("Fixture", "ada"));
-    assert_eq!(entries[0].updated_at, entries[0].created_at);
-    assert_eq!(vault.code(&entries[0].id, 59).unwrap(), "287082");
+        let mut vault = Vault::open(&path, &key_store("fixture"), clock()).unwrap();
+        let entries = vault.list();
+        assert_eq!(entries.len(), 1, "version {version}");
+        assert_eq!((entries[0].issuer.as_str(), entries[0].account.as_str()), ("Fixture", "ada"));
+        assert_eq!(entries[0].updated_at, entries[0].created_at);
+        assert_eq!(vault.code(&entries[0].id, 59).unwrap(), "287082");
+        drop(vault);
+        let upgraded = schema::describe(&rusqlite::Connection::open(&path).unwrap()).unwrap();
+        assert_eq!(upgraded, schema::SNAPSHOT, "version {version} upgraded to another schema");
+
+        // The upgrade also sealed every field: an edit of the old entry is now caught.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("UPDATE entries SET digits = 8", []).unwrap();
+        drop(conn);
+        let vault = Vault::open(&path, &key_store("fixture"), clock()).unwrap();
+        assert!(vault.list().is_empty() && vault.damaged().len() == 1, "version {version}: {:?}", vault.damaged());
+    }
+}
+
+/// A fresh vault has the committed schema: a migration that changes it changes
+/// `core/src/vault/schema.sql` too.
+#[test]
+fn a_fresh_vault_has_the_committed_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, vault) = new_vault(dir.path());
     drop(vault);
-
-    let (fresh_path, fresh) = new_vault(dir.path());
-    drop(fresh);
-    let describe = |p: &Path| schema::describe(&rusqlite::Connection::open(p).unwrap()).unwrap();
-    assert_eq!(describe(&path), describe(&fresh_path));
-    let version = |p: &Path| schema::version(&rusqlite::Connection::open(p).unwrap()).unwrap();
-    assert_eq!(version(&path), schema::CURRENT_VERSION);
-
-    // The upgrade also sealed every field: an edit of the old entry is now caught.
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("UPDATE entries SET digits = 8", []).unwrap();
-    drop(conn);
-    let vault = Vault::open(&path, &key_store("fixture"), clock()).unwrap();
-    assert!(vault.list().is_empty() && vault.damaged().len() == 1, "{:?}", vault.damaged());
+    let fresh = schema::describe(&rusqlite::Connection::open(&path).unwrap()).unwrap();
+    assert_eq!(fresh, schema::SNAPSHOT, "update core/src/vault/schema.sql to:\n{fresh}");
 }
 
 /// Runs only as the child of `a_killed_import_leaves_no_half_import`.

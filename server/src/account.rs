@@ -72,7 +72,7 @@ pub fn logout(app: &App, session: &Session, req: Logout) -> Result<LoggedOut> {
         sessions::revoke(tx, &session.token_hash, now)?;
         devices::remove_this_device(tx, session)?;
         let trust_revoked = match &req.trust_token {
-            Some(token) => trust::revoke_at_logout(tx, &session.login_id, token, now)?,
+            Some(token) => trust::revoke_at_logout(tx, &session.login_id, token.expose(), now)?,
             None => false,
         };
         Ok(LoggedOut { trust_revoked })

@@ -19,6 +19,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use twostep_core::methods::Method;
 use twostep_core::protocol::endpoints::{AttemptStatus, CodeSent, SendCode, SignedIn, VerifyCode};
 use twostep_core::protocol::{ClientInfo, ClientKind, ErrorCode};
+use twostep_core::secret::SecretString;
 use zeroize::Zeroizing;
 
 use crate::app::App;
@@ -201,7 +202,7 @@ pub fn send_code(app: &App, attempt_id: &str, req: SendCode) -> Result<CodeSent>
 
 /// `POST /v1/signin/{attempt}/verify`.
 pub fn verify_code(app: &App, attempt_id: &str, req: VerifyCode, peer: IpAddr) -> Result<SignedIn> {
-    let code = codes::normalize(&req.code)?;
+    let code = codes::normalize(req.code.expose())?;
     app.db.write(|tx| {
         let now = app.now();
         let attempt = load(tx, attempt_id)?;
@@ -264,9 +265,14 @@ fn complete(
         };
         let described = trust::Described { kind: &attempt.client_kind, user_agent: &attempt.user_agent };
         let (token, expires_at) = trust::issue(tx, &presented, described, now, lifetimes.trust)?;
-        (Some(token.to_string()), Some(expires_at))
+        (Some(SecretString::new(token.to_string())), Some(expires_at))
     } else {
         (None, None)
     };
-    Ok(SignedIn { login_id: attempt.login_id.clone(), session: session.to_string(), trust_token, trust_expires_at })
+    Ok(SignedIn {
+        login_id: attempt.login_id.clone(),
+        session: SecretString::new(session.to_string()),
+        trust_token,
+        trust_expires_at,
+    })
 }

@@ -19,7 +19,8 @@
 
 use rusqlite::{Transaction, params};
 use twostep_core::methods::Method;
-use twostep_core::otp::{Algorithm, Generator, Params};
+use twostep_core::otp::display::ungroup;
+use twostep_core::otp::{Algorithm, Generator, Params, STANDARD_PERIOD};
 use twostep_core::protocol::endpoints::OutboxMessage;
 use twostep_core::secret::{SecretBytes, ct_eq};
 
@@ -29,7 +30,6 @@ use crate::error::{Error, Result};
 use crate::method_store::{self, StoredMethod, StoredPair};
 use crate::outbox;
 
-pub const TOTP_PERIOD: u32 = 30;
 /// Codes one method may be sent for one purpose (an attempt, enrollment, a change's proof)
 /// per [`SEND_WINDOW_SECS`].
 pub const MAX_SENDS_PER_PURPOSE: u32 = 5;
@@ -40,7 +40,7 @@ pub const CODE_DIGITS: u8 = 6;
 
 /// The parameters of every authenticator seed this backend issues.
 pub fn totp_params() -> Params {
-    Params::totp(Algorithm::Sha1, CODE_DIGITS, TOTP_PERIOD)
+    Params::totp(Algorithm::Sha1, CODE_DIGITS, STANDARD_PERIOD)
 }
 
 /// What a TOTP check found.
@@ -66,7 +66,7 @@ pub fn check_totp(seed: &SecretBytes, code: &str, now: u64, last_used_step: Opti
 
 /// [`check_totp`] with a generator already built.
 pub fn check_totp_with(generator: &Generator, code: &str, now: u64, last_used_step: Option<u64>) -> TotpCheck {
-    let period = u64::from(TOTP_PERIOD);
+    let period = u64::from(STANDARD_PERIOD);
     let current = now / period;
     let mut newest_match = None;
     // All three candidates are computed and compared whatever matches, so the time taken does
@@ -84,14 +84,15 @@ pub fn check_totp_with(generator: &Generator, code: &str, now: u64, last_used_st
     }
 }
 
-/// Reads a typed code: spaces and dashes (codes are shown in groups) are dropped; what is
-/// left must be exactly six digits.
+/// Reads a typed code: its grouping undone by core's one clean-up ([`ungroup`]); what is left
+/// must be exactly six digits.
 pub fn normalize(input: &str) -> Result<String> {
-    let code: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let code = ungroup(input);
+    let code = code.expose();
     if code.len() != usize::from(CODE_DIGITS) || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid("code", format!("must be {CODE_DIGITS} digits")));
     }
-    Ok(code)
+    Ok(code.to_owned())
 }
 
 /// What a check of an SMS/voice code found.

@@ -81,6 +81,7 @@ fn start_pair(
             params: codes::totp_params(),
             secret: SecretBytes::from_slice(&s),
         })
+        .into()
     });
     Ok((EnrollmentStarted { authenticator_uri, pending: vec![Role::Primary, Role::Backup] }, messages))
 }
@@ -105,7 +106,7 @@ pub fn enroll(app: &App, session: &Session, req: Enroll) -> Result<EnrollmentSta
 
 /// `POST /v1/enrollment/verify`: a code for one method of the pending pair.
 pub fn verify(app: &App, session: &Session, req: VerifyMethod) -> Result<EnrollmentStatus> {
-    let code = codes::normalize(&req.code)?;
+    let code = codes::normalize(req.code.expose())?;
     app.db.write(|tx| {
         let now = app.now();
         let login = &session.login_id;
@@ -166,7 +167,8 @@ pub fn send_proof_code(app: &App, session: &Session, req: SendCode) -> Result<Co
 /// until verified. A refused pair rolls everything back (the proof code stays usable).
 pub fn change(app: &App, session: &Session, req: ChangeMethods) -> Result<EnrollmentStarted> {
     session.require_full()?;
-    let code = codes::normalize(&req.proof_code).map_err(|_| Error::invalid("proof_code", "must be 6 digits"))?;
+    let code =
+        codes::normalize(req.proof_code.expose()).map_err(|_| Error::invalid("proof_code", "must be 6 digits"))?;
     let (started, messages) = app.db.write(|tx| {
         let now = app.now();
         let login = &session.login_id;

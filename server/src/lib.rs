@@ -39,6 +39,8 @@
 //! - `sessions` — session tokens; `crypto` — randomness and token hashes; `password` — Argon2id.
 //! - `web` — the browser's sign-in pages, cookies and CSRF checks (`docs/web.md`).
 
+#![forbid(unsafe_code)]
+
 mod account;
 mod app;
 mod attempts;

@@ -15,6 +15,7 @@ use std::net::IpAddr;
 use rusqlite::OptionalExtension;
 use twostep_core::protocol::endpoints::{CodeRequired, CreateLogin, LoginCreated, SignIn, SignInResponse, SignedIn};
 use twostep_core::protocol::{ClientInfo, ErrorCode};
+use twostep_core::secret::SecretString;
 
 use crate::app::App;
 use crate::error::{Error, Result};
@@ -64,8 +65,8 @@ pub fn check_client(client: &ClientInfo) -> Result<()> {
 
 pub fn create(app: &App, req: CreateLogin) -> Result<LoginCreated> {
     let email = normalize_email(&req.email)?;
-    password::check_new(&req.password)?;
-    let hash = password::hash(&req.password, app.config.password_cost)?;
+    password::check_new(req.password.expose())?;
+    let hash = password::hash(req.password.expose(), app.config.password_cost)?;
     app.db.write(|tx| {
         let exists = tx.query_row("SELECT 1 FROM logins WHERE email = ?1", [&email], |_| Ok(())).optional()?;
         if exists.is_some() {
@@ -83,7 +84,7 @@ pub fn create(app: &App, req: CreateLogin) -> Result<LoginCreated> {
 pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
     let email = normalize_email(&req.email)?;
     check_client(&req.client)?;
-    if req.password.len() > password::MAX_PASSWORD_BYTES {
+    if req.password.expose().len() > password::MAX_PASSWORD_BYTES {
         return Err(wrong_password());
     }
     let network = trust::network_of(peer);
@@ -113,7 +114,9 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
             network: &network,
         };
         let key = match &req.trust_token {
-            Some(token) => trust::live_id(tx, token, &presented, now)?.map(throttle::PasswordKey::TrustedDevice),
+            Some(token) => {
+                trust::live_id(tx, token.expose(), &presented, now)?.map(throttle::PasswordKey::TrustedDevice)
+            }
             None => None,
         }
         .unwrap_or_else(|| throttle::PasswordKey::Network(network.clone()));
@@ -121,10 +124,10 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
         Ok(Some((id, hash, reserved)))
     })?;
     let Some((login_id, hash, reserved)) = reserved else {
-        let _ = password::verify(&req.password, &app.dummy_hash);
+        let _ = password::verify(req.password.expose(), &app.dummy_hash);
         return Err(wrong_password());
     };
-    if !password::verify(&req.password, &hash) {
+    if !password::verify(req.password.expose(), &hash) {
         // Already counted by the reservation.
         return Err(wrong_password());
     }
@@ -139,7 +142,10 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
 
         if !enabled {
             let session = sessions::create(tx, &login_id, Scope::Enrollment, device_id, now, lifetimes.session)?;
-            return Ok(SignInResponse::EnrollmentRequired { session: session.to_string(), login_id });
+            return Ok(SignInResponse::EnrollmentRequired {
+                session: SecretString::new(session.to_string()),
+                login_id,
+            });
         }
 
         let presented = trust::Presented {
@@ -150,13 +156,13 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
         };
         let trust_lost = match &req.trust_token {
             None => None,
-            Some(token) => match trust::check(tx, token, &presented, now)? {
+            Some(token) => match trust::check(tx, token.expose(), &presented, now)? {
                 Ok(()) => {
                     let session = sessions::create(tx, &login_id, Scope::Full, device_id, now, lifetimes.session)?;
                     // The device keeps the token it presented; nothing new is issued.
                     return Ok(SignInResponse::SignedIn(SignedIn {
                         login_id,
-                        session: session.to_string(),
+                        session: SecretString::new(session.to_string()),
                         trust_token: None,
                         trust_expires_at: None,
                     }));

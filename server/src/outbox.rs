@@ -16,6 +16,7 @@ use rusqlite::{Transaction, params};
 use twostep_core::methods::{Method, PhoneNumber};
 use twostep_core::protocol::MethodKind;
 use twostep_core::protocol::endpoints::OutboxMessage;
+use twostep_core::secret::SecretString;
 
 use crate::error::Result;
 
@@ -78,7 +79,7 @@ pub fn record(
             now as i64
         ],
     )?;
-    Ok(OutboxMessage { to: number.e164().to_owned(), channel, text, code: code.to_owned(), sent_at: now })
+    Ok(OutboxMessage { to: number.e164().to_owned(), channel, text: text.into(), code: code.into(), sent_at: now })
 }
 
 /// The messages sent for the login with this (normalised) email, oldest first; `None` when
@@ -97,8 +98,8 @@ pub fn list(tx: &Transaction<'_>, email: &str) -> Result<Option<Vec<OutboxMessag
         Ok(OutboxMessage {
             to: r.get(0)?,
             channel: if channel == "voice" { MethodKind::Voice } else { MethodKind::Sms },
-            text: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            code: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+            text: SecretString::new(r.get::<_, Option<String>>(2)?.unwrap_or_default()),
+            code: SecretString::new(r.get::<_, Option<String>>(3)?.unwrap_or_default()),
             sent_at: r.get::<_, i64>(4)? as u64,
         })
     })?;

@@ -145,7 +145,7 @@ pub fn register(app: &App, session: &Session, req: RegisterDevice) -> Result<Dev
     signed::check_public_key(&req.public_key)
         .map_err(|_| Error::invalid("public_key", "must be an uncompressed P-256 point, base64url"))?;
     check_text("platform", &req.platform, 64, true)?;
-    check_text("push_token", &req.push_token, 4096, false)?;
+    check_text("push_token", req.push_token.expose(), 4096, false)?;
     check_text("app_version", &req.app_version, 256, true)?;
     app.db.write(|tx| {
         devices::check_room(tx, &session.login_id)?;
@@ -159,7 +159,7 @@ pub fn register(app: &App, session: &Session, req: RegisterDevice) -> Result<Dev
                 session.login_id,
                 req.public_key,
                 req.platform,
-                req.push_token,
+                req.push_token.expose(),
                 req.app_version,
                 app.now() as i64,
                 session.device_id

@@ -27,7 +27,7 @@ use twostep_core::protocol::endpoints::{
     Logout, Outbox, PendingChallenges, PushStarted, RegisterDevice, SendCode, ServerTime, SignIn, SignInResponse,
     SignedIn, StartPush, TrustRevoked, TrustSummary, TrustedDevices, VerifyCode, VerifyMethod,
 };
-use twostep_core::protocol::{ErrorCode, SignedEnvelope};
+use twostep_core::protocol::{ErrorCode, SignedEnvelope, paths};
 
 use crate::app::{self, App, Shared};
 use crate::error::{Error, Result};
@@ -37,29 +37,29 @@ use crate::{account, attempts, devices, enrollment, logins, outbox, push};
 
 pub fn router(app: Shared) -> Router {
     Router::new()
-        .route("/v1/logins", post(create_login))
-        .route("/v1/signin", post(sign_in))
-        .route("/v1/signin/{attempt}", get(attempt_status))
-        .route("/v1/signin/{attempt}/send", post(send_code))
-        .route("/v1/signin/{attempt}/verify", post(verify_code))
-        .route("/v1/signin/{attempt}/push", post(start_push))
-        .route("/v1/enrollment", post(enroll))
-        .route("/v1/enrollment/verify", post(verify_method))
-        .route("/v1/methods/change", post(change_methods))
-        .route("/v1/methods/send", post(send_proof_code))
-        .route("/v1/devices", post(register_device).get(list_devices))
-        .route("/v1/devices/{device}", delete(remove_device))
-        .route("/v1/devices/{device}/challenges", post(pending_challenges))
-        .route("/v1/challenges/{id}/answer", post(answer))
-        .route("/v1/methods", get(current_methods))
-        .route("/v1/trust", get(trust_summary))
-        .route("/v1/trust/require-codes", post(require_codes))
-        .route("/v1/trust/devices", get(trusted_devices))
-        .route("/v1/trust/devices/{trust}", delete(revoke_trust))
-        .route("/v1/logout", post(logout))
-        .route("/v1/time", get(server_time))
-        .route("/v1/dev/outbox", get(dev_outbox))
-        .route("/v1/dev/clock", post(dev_clock))
+        .route(paths::LOGINS, post(create_login))
+        .route(paths::SIGN_IN, post(sign_in))
+        .route(paths::ATTEMPT, get(attempt_status))
+        .route(paths::ATTEMPT_SEND, post(send_code))
+        .route(paths::ATTEMPT_VERIFY, post(verify_code))
+        .route(paths::ATTEMPT_PUSH, post(start_push))
+        .route(paths::ENROLLMENT, post(enroll))
+        .route(paths::ENROLLMENT_VERIFY, post(verify_method))
+        .route(paths::METHODS, get(current_methods))
+        .route(paths::METHODS_CHANGE, post(change_methods))
+        .route(paths::METHODS_SEND, post(send_proof_code))
+        .route(paths::DEVICES, post(register_device).get(list_devices))
+        .route(paths::DEVICE, delete(remove_device))
+        .route(paths::DEVICE_CHALLENGES, post(pending_challenges))
+        .route(paths::CHALLENGE_ANSWER, post(answer))
+        .route(paths::TRUST, get(trust_summary))
+        .route(paths::TRUST_REQUIRE_CODES, post(require_codes))
+        .route(paths::TRUST_DEVICES, get(trusted_devices))
+        .route(paths::TRUST_DEVICE, delete(revoke_trust))
+        .route(paths::LOGOUT, post(logout))
+        .route(paths::TIME, get(server_time))
+        .route(paths::DEV_OUTBOX, get(dev_outbox))
+        .route(paths::DEV_CLOCK, post(dev_clock))
         // The browser's pages (`/signin`, `/settings`, …), on the same rules.
         .merge(crate::web::router())
         .fallback(no_such_endpoint)

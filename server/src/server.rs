@@ -143,7 +143,7 @@ impl RunningServer {
 
     /// The newest code sent to `email`'s login, if any: the common case in tests.
     pub fn last_code(&self, email: &str) -> Option<String> {
-        self.outbox(email).pop().map(|m| m.code)
+        self.outbox(email).pop().map(|m| m.code.expose().to_owned())
     }
 
     /// The server's ES256 public key (uncompressed point, base64url), as devices pin it.

@@ -29,7 +29,7 @@ use std::net::IpAddr;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use twostep_core::protocol::endpoints::TrustedDevice;
-use twostep_core::protocol::{ClientKind, TrustLoss};
+use twostep_core::protocol::{ClientKind, TrustBinding, TrustLoss, trust_verdict};
 use zeroize::Zeroizing;
 
 use crate::crypto;
@@ -91,22 +91,23 @@ pub fn evaluate(
     if let Some(reason) = t.lost {
         return Err(reason);
     }
-    if t.epoch != epoch {
-        return Err(TrustLoss::RequireCodesOnAllDevices);
+    // The bindings in core's one order, the same the phone judges its own trust in.
+    let bound = TrustBinding {
+        device_id: &t.device_id,
+        app_version: &t.app_version,
+        network: Some(&t.network),
+        epoch: Some(t.epoch),
+    };
+    let current = TrustBinding {
+        device_id: presented.device_id,
+        app_version: presented.app_version,
+        network: Some(presented.network),
+        epoch: Some(epoch),
+    };
+    match trust_verdict(&bound, Some(t.expires_at), &current, now) {
+        Some(reason) => Err(reason),
+        None => Ok(()),
     }
-    if now >= t.expires_at {
-        return Err(TrustLoss::Expired);
-    }
-    if t.device_id != presented.device_id {
-        return Err(TrustLoss::OtherBrowser);
-    }
-    if t.app_version != presented.app_version {
-        return Err(TrustLoss::AppUpdated);
-    }
-    if t.network != presented.network {
-        return Err(TrustLoss::NetworkChanged);
-    }
-    Ok(())
 }
 
 fn parse_loss(code: &str) -> TrustLoss {

@@ -8,6 +8,8 @@
 //!     --language kotlin --no-format --config uniffi.toml --out-dir target/uniffi/kotlin
 //! ```
 
+#![forbid(unsafe_code)]
+
 fn main() {
     uniffi::uniffi_bindgen_main()
 }

@@ -2,7 +2,7 @@
 //! encrypted body. `docs/backup-format.md` is the same specification in prose; the snapshot
 //! test (`tests/fixtures/backup-v1.twostep`) holds this code to it.
 //!
-//! Owns layout only: no key derivation, no cipher (that is [`super::cipher`]), no vault.
+//! Owns layout only: no key derivation, no cipher (that is `super::cipher`), no vault.
 //! Every reader here is total: any input gives a value or a typed error, never a panic.
 
 use super::BackupError;

@@ -1,8 +1,8 @@
 //! Encrypted backups of the whole vault, in Twostep's own versioned format, and restoring
 //! them into an empty or an existing vault.
 //!
-//! Owns: the file format ([`format`], specified in `docs/backup-format.md`), its
-//! cryptography ([`cipher`]: Argon2id with the cost stored in the header and capped on read,
+//! Owns: the file format ([`format`](mod@format), specified in `docs/backup-format.md`), its
+//! cryptography (`cipher`: Argon2id with the cost stored in the header and capped on read,
 //! AES-256-GCM over the entries with the whole header as associated data), and the restore
 //! rule (duplicates of entries already in the vault are skipped and reported; everything
 //! else is added in one transaction). Does not own: plain exports ([`crate::export`]), other
@@ -51,8 +51,10 @@ pub struct Backup {
 
 /// What the header of a backup says, readable without the password.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BackupInfo {
     pub format_version: u16,
+    /// When it was written (Unix seconds, the writer's clock).
     pub created_at: u64,
     pub kdf: KdfParams,
 }
@@ -66,7 +68,7 @@ pub fn write(vault: &Vault, password: &str, kdf: KdfParams) -> Result<Vec<u8>, B
 }
 
 /// Writes a backup of `credentials` (in this order), dated `created_at`: for an app that holds
-/// its credentials elsewhere, and for tests. [`write`] is this applied to a vault.
+/// its credentials elsewhere, and for tests. [`write()`] is this applied to a vault.
 pub fn write_credentials(
     credentials: &[Credential],
     password: &str,
@@ -107,9 +109,10 @@ pub fn read(bytes: &[u8], password: &str) -> Result<Backup, BackupError> {
 /// An entry of the backup that the vault already holds (same secret, kind, algorithm,
 /// digits and period; names and HOTP counters may differ).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "BackupDuplicate"))]
 pub struct Duplicate {
     /// 1-based place of the entry in the backup's order.
-    pub number: usize,
+    pub number: u32,
     pub issuer: String,
     pub account: String,
     /// The vault entry that already holds it.
@@ -136,7 +139,9 @@ pub struct RestorePlan {
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RestoreReport {
+    /// When the backup was written (Unix seconds).
     pub backup_created_at: u64,
     /// The entries added, in the backup's order, after the vault's existing entries.
     pub added: Vec<Entry>,
@@ -190,7 +195,8 @@ fn split<'a>(vault: &Vault, backup: &'a Backup) -> Result<Split<'a>, BackupError
     for (i, (credential, existing)) in backup.entries.iter().zip(existing).enumerate() {
         match existing {
             Some(existing_id) => duplicates.push(Duplicate {
-                number: i + 1,
+                // A backup holds far fewer than u32::MAX entries (its size is capped).
+                number: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 issuer: credential.issuer.clone(),
                 account: credential.account.clone(),
                 existing_id,

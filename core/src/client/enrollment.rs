@@ -13,8 +13,6 @@
 //! method rules (primary/backup table,
 //! different numbers): the server applies them and reports `rule_violation` with the rule.
 
-use zeroize::Zeroizing;
-
 use super::error::{ClientError, Result};
 use super::signin::check_code;
 use super::state::{self, SessionRecord};
@@ -24,40 +22,18 @@ use crate::otp::uri;
 use crate::protocol::endpoints::{
     ChangeMethods, CodeSent, Enroll, EnrollmentStarted, EnrollmentStatus, SendCode, VerifyMethod,
 };
+use crate::protocol::paths;
 use crate::protocol::{MethodChoice, Role};
 use crate::secret::SecretBytes;
 use crate::vault::{Entry, VaultError};
 
-/// An `otpauth://` URI: it holds the seed, so it is never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretUri(Zeroizing<String>);
-
-impl SecretUri {
-    /// The URI itself, for a QR code the user scans into another authenticator.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for SecretUri {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretUri(<redacted>)")
-    }
-}
-
-/// The authenticator method of an enrollment, already in the vault.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthenticatorSetup {
-    /// The vault entry holding the seed; its code confirms the method.
-    pub entry: Entry,
-    pub uri: SecretUri,
-}
-
 /// Where an enrollment (or a change of methods) stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enrollment {
-    /// Present when one of the methods is the authenticator app.
-    pub authenticator: Option<AuthenticatorSetup>,
+    /// When one of the methods is the authenticator app: the vault entry now holding its seed
+    /// (the seed itself stays in the vault). Its code confirms the method.
+    pub authenticator_entry: Option<Entry>,
     /// Methods that still need a code.
     pub pending: Vec<Role>,
 }
@@ -69,7 +45,7 @@ impl Client {
         self.call(move |i| async move {
             let session = i.session()?;
             let started: EnrollmentStarted =
-                i.http.post("/v1/enrollment", Some(&session.session), &Enroll { primary, backup }).await?;
+                i.http.post(paths::ENROLLMENT, Some(&session.session), &Enroll { primary, backup }).await?;
             i.store_authenticator(started, &session)
         })
         .await
@@ -77,14 +53,11 @@ impl Client {
 
     /// Confirms one method with a code it received (or, for the app, made).
     pub async fn verify_method(&self, role: Role, code: &str) -> Result<EnrollmentStatus> {
-        let code = Zeroizing::new(check_code(code)?);
+        let code = check_code(code)?;
         self.call(move |i| async move {
             let mut session = i.session()?;
-            let mut body = VerifyMethod { role, code: code.to_string() };
-            let status: Result<EnrollmentStatus> =
-                i.http.post("/v1/enrollment/verify", Some(&session.session), &body).await;
-            zeroize::Zeroize::zeroize(&mut body.code);
-            let status = status?;
+            let body = VerifyMethod { role, code };
+            let status: EnrollmentStatus = i.http.post(paths::ENROLLMENT_VERIFY, Some(&session.session), &body).await?;
             if status.enabled {
                 let mut v = i.vault();
                 // The pair is on: its seed is the one to keep.
@@ -104,7 +77,7 @@ impl Client {
     pub async fn send_method_code(&self, to: Role) -> Result<CodeSent> {
         self.call(move |i| async move {
             let session = i.session()?;
-            i.http.post("/v1/methods/send", Some(&session.session), &SendCode { to }).await
+            i.http.post(paths::METHODS_SEND, Some(&session.session), &SendCode { to }).await
         })
         .await
     }
@@ -118,14 +91,12 @@ impl Client {
         primary: MethodChoice,
         backup: MethodChoice,
     ) -> Result<Enrollment> {
-        let code = Zeroizing::new(check_code(proof_code)?);
+        let proof_code = check_code(proof_code)?;
         self.call(move |i| async move {
             let session = i.session()?;
-            let mut body = ChangeMethods { proof_role, proof_code: code.to_string(), primary, backup };
-            let started: Result<EnrollmentStarted> =
-                i.http.post("/v1/methods/change", Some(&session.session), &body).await;
-            zeroize::Zeroize::zeroize(&mut body.proof_code);
-            i.store_authenticator(started?, &session)
+            let body = ChangeMethods { proof_role, proof_code, primary, backup };
+            let started: EnrollmentStarted = i.http.post(paths::METHODS_CHANGE, Some(&session.session), &body).await?;
+            i.store_authenticator(started, &session)
         })
         .await
     }
@@ -141,11 +112,10 @@ impl Client {
 impl Inner {
     fn store_authenticator(&self, started: EnrollmentStarted, session: &SessionRecord) -> Result<Enrollment> {
         let EnrollmentStarted { authenticator_uri, pending } = started;
-        let authenticator = match authenticator_uri {
+        let authenticator_entry = match authenticator_uri {
             None => None,
             Some(raw) => {
-                let raw = Zeroizing::new(raw);
-                let mut credential = uri::parse(&raw).map_err(|e| ClientError::UnexpectedResponse {
+                let mut credential = uri::parse(raw.expose()).map_err(|e| ClientError::UnexpectedResponse {
                     status: 200,
                     // UriError names the field and never quotes the URI.
                     reason: format!("the authenticator URI is not usable: {e}"),
@@ -164,20 +134,9 @@ impl Inner {
                 }
                 let entry = v.add(&credential)?;
                 v.put_state(state::ENROLLMENT_ENTRY, &SecretBytes::from_slice(entry.id.as_bytes()))?;
-                Some(AuthenticatorSetup { entry, uri: SecretUri(raw) })
+                Some(entry)
             }
         };
-        Ok(Enrollment { authenticator, pending })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_secret_uri_is_never_shown() {
-        let u = SecretUri(Zeroizing::new("otpauth://totp/X:ada?secret=JBSWY3DPEHPK3PXP".into()));
-        assert!(!format!("{u:?}").contains("JBSWY3DP"));
+        Ok(Enrollment { authenticator_entry, pending })
     }
 }

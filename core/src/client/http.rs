@@ -19,17 +19,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{CONTENT_TYPE, DATE};
 use reqwest::{Method, StatusCode, Url};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{ClientError, Result, json_error};
-use super::state::Token;
 use super::time::ClockOffset;
 use crate::clock::Clock;
 use crate::protocol::ErrorBody;
+use crate::secret::SecretString;
 
 /// Where TLS trust comes from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -64,15 +63,6 @@ impl Default for HttpConfig {
             tls_roots: TlsRoots::Platform,
         }
     }
-}
-
-/// Characters escaped in a path segment: everything but unreserved ones, so an id from the
-/// server can never add a segment or a query.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
-
-/// One id as a path segment.
-pub(crate) fn segment(id: &str) -> String {
-    utf8_percent_encode(id, SEGMENT).to_string()
 }
 
 pub(crate) struct Http {
@@ -133,14 +123,14 @@ impl Http {
         self.reached.swap(false, Ordering::AcqRel)
     }
 
-    pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str, session: Option<&Token>) -> Result<R> {
+    pub(crate) async fn get<R: DeserializeOwned>(&self, path: &str, session: Option<&SecretString>) -> Result<R> {
         self.send::<(), R>(Method::GET, path, session, None).await
     }
 
     pub(crate) async fn post<B: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,
-        session: Option<&Token>,
+        session: Option<&SecretString>,
         body: &B,
     ) -> Result<R> {
         self.send(Method::POST, path, session, Some(body)).await
@@ -150,7 +140,7 @@ impl Http {
         &self,
         method: Method,
         path: &str,
-        session: Option<&Token>,
+        session: Option<&SecretString>,
         body: Option<&B>,
     ) -> Result<R> {
         debug_assert!(path.starts_with('/'));
@@ -297,12 +287,6 @@ mod tests {
             Err(ClientError::UnexpectedResponse { status: 502, .. }) => {}
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn ids_cannot_escape_their_path_segment() {
-        assert_eq!(segment("abc-123_x.y~z"), "abc-123_x.y~z");
-        assert_eq!(segment("../a?b=c"), "..%2Fa%3Fb%3Dc");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub const MAX_FIELD_BYTES: usize = 256;
 
 /// The app (or browser) this client runs in. The shell fills it from its platform.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ClientIdentity {
     pub kind: ClientKind,
     /// The app's or browser's version: trust ends when it changes.

@@ -21,12 +21,14 @@ use super::trust::lose_trust_in;
 use super::{Client, Inner};
 use crate::protocol::TrustLoss;
 use crate::protocol::endpoints::{LoggedOut, Logout};
+use crate::protocol::paths;
 
 /// How long `logout` waits for the server before leaving the delivery to the queue.
 pub const LOGOUT_WAIT: Duration = Duration::from_secs(5);
 
 /// What a logout achieved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LogoutOutcome {
     /// This device's trust was wiped (it had some).
     pub trust_reset: bool,
@@ -40,6 +42,7 @@ pub struct LogoutOutcome {
 
 /// What a delivery of queued logouts achieved.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlushOutcome {
     pub delivered: u32,
     pub remaining: u32,
@@ -121,8 +124,8 @@ impl Inner {
                 queue.into_iter().next()
             };
             let Some(item) = next else { break };
-            let body = Logout { trust_token: item.trust_token.as_ref().map(|t| t.expose().to_owned()) };
-            let sent: Result<LoggedOut> = self.http.post("/v1/logout", Some(&item.session), &body).await;
+            let body = Logout { trust_token: item.trust_token.clone() };
+            let sent: Result<LoggedOut> = self.http.post(paths::LOGOUT, Some(&item.session), &body).await;
             match sent {
                 Err(e) if e.is_retryable() => break,
                 Ok(answer) => {

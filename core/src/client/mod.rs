@@ -12,7 +12,7 @@
 //! | [`http`] | reqwest with rustls on ring; error bodies decoded; the `Date` header read |
 //! | [`time`] | the clock offset to the server and [`CorrectedClock`] |
 //! | [`error`] | [`ClientError`], the one error of the client |
-//! | [`state`] | the records sealed in the vault's device state, and [`Token`] |
+//! | [`state`] | the records sealed in the vault's device state |
 //! | [`identity`] | [`ClientIdentity`] and the device id of this installation |
 //! | [`signin`] | the sign-in flow as the app sees it (codes, backup, push, polling) |
 //! | [`enrollment`] | enabling two-step verification, changing methods, codes from the vault |
@@ -45,7 +45,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 pub use device_key::{DeviceKeyError, DeviceKeyStore, SoftwareDeviceKey};
-pub use enrollment::{AuthenticatorSetup, Enrollment, SecretUri};
+pub use enrollment::Enrollment;
 pub use error::{ClientError, NetworkErrorKind, Result};
 pub use fatigue::{FatigueConfig, FatigueGuard};
 pub use http::{HttpConfig, TlsRoots};
@@ -53,7 +53,6 @@ pub use identity::ClientIdentity;
 pub use logout::{FlushOutcome, LogoutOutcome};
 pub use push::{DeviceRegistration, DroppedChallenges, PushInbox, PushRequest};
 pub use signin::{AttemptOutcome, CodeChallenge, SessionInfo, SignInOutcome, SignedInInfo};
-pub use state::Token;
 pub use time::{ClockOffset, CorrectedClock};
 pub use trust::TrustStatus;
 

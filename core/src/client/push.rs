@@ -24,17 +24,17 @@ use serde::Serialize;
 use super::device_key::DeviceKeyStore;
 use super::error::{ClientError, Result};
 use super::fatigue::{FatigueConfig, FatigueGuard};
-use super::http::segment;
 use super::identity::{random_bytes, random_hex};
 use super::state::{self, PushRegistration, SessionRecord};
 use super::{Client, Inner};
 use crate::protocol::endpoints::{AnswerAccepted, AnswerOutcome, DeviceRegistered, PendingChallenges, RegisterDevice};
+use crate::protocol::paths;
 use crate::protocol::signed::{PROTOCOL_VERSION, check_public_key, verify};
 use crate::protocol::{
     Answer, Challenge, ChallengeContext, Decision, DeviceProof, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN, SignatureError,
     SignedEnvelope,
 };
-use crate::secret::SecretBytes;
+use crate::secret::{SecretBytes, SecretString};
 
 /// Lifetime of an answer and of a device proof: long enough for a slow network, short
 /// enough that a captured one is useless soon after.
@@ -42,6 +42,7 @@ pub const ANSWER_TTL_SECS: u64 = 60;
 
 /// This device as registered for push.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DeviceRegistration {
     /// The server's id for this device.
     pub device_id: String,
@@ -51,6 +52,7 @@ pub struct DeviceRegistration {
 
 /// One request the user judges, and everything shown to judge it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushRequest {
     pub challenge_id: String,
     /// The login's id, as the challenge names it.
@@ -69,6 +71,7 @@ pub struct PushRequest {
 
 /// Challenges refused before anything was shown, by reason.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DroppedChallenges {
     /// The signature does not verify with the pinned server key (forged or altered).
     pub bad_signature: u32,
@@ -78,13 +81,11 @@ pub struct DroppedChallenges {
     pub other_device: u32,
     /// Verified, but past its expiry.
     pub expired: u32,
+    /// All of the above.
+    pub total: u32,
 }
 
 impl DroppedChallenges {
-    pub fn total(&self) -> u32 {
-        self.bad_signature + self.malformed + self.other_device + self.expired
-    }
-
     fn count(&mut self, why: Refusal) {
         match why {
             Refusal::BadSignature => self.bad_signature += 1,
@@ -92,6 +93,7 @@ impl DroppedChallenges {
             Refusal::OtherDevice => self.other_device += 1,
             Refusal::Expired => self.expired += 1,
         }
+        self.total += 1;
     }
 
     fn add(&mut self, other: &DroppedChallenges) {
@@ -99,11 +101,13 @@ impl DroppedChallenges {
         self.malformed += other.malformed;
         self.other_device += other.other_device;
         self.expired += other.expired;
+        self.total += other.total;
     }
 }
 
 /// What "Check for requests" found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushInbox {
     /// To show, newest first.
     pub requests: Vec<PushRequest>,
@@ -267,10 +271,10 @@ impl Inner {
         let body = RegisterDevice {
             public_key,
             platform: self.identity.platform.clone(),
-            push_token,
+            push_token: SecretString::new(push_token),
             app_version: self.identity.app_version.clone(),
         };
-        let registered: DeviceRegistered = self.http.post("/v1/devices", Some(&session.session), &body).await?;
+        let registered: DeviceRegistered = self.http.post(paths::DEVICES, Some(&session.session), &body).await?;
         check_public_key(&registered.server_public_key).map_err(ClientError::BadSignature)?;
         self.pin_server_key(&registered.server_public_key)?;
         let record = PushRegistration {
@@ -306,7 +310,7 @@ impl Inner {
             expires_at: now + ANSWER_TTL_SECS,
         };
         let envelope = self.push.sign(&proof)?;
-        let path = format!("/v1/devices/{}/challenges", segment(&reg.device_id));
+        let path = paths::fill(paths::DEVICE_CHALLENGES, &reg.device_id);
         let pending: PendingChallenges = self.http.post(&path, None, &envelope).await?;
 
         let now = self.now();
@@ -377,7 +381,7 @@ impl Inner {
             expires_at: now + ANSWER_TTL_SECS,
         };
         let envelope = self.push.sign(&answer)?;
-        let path = format!("/v1/challenges/{}/answer", segment(&challenge.id));
+        let path = paths::fill(paths::CHALLENGE_ANSWER, &challenge.id);
         let result: Result<AnswerAccepted> = self.http.post(&path, None, &envelope).await;
         match &result {
             // Settled one way or another: the request is gone from this phone.

@@ -8,35 +8,36 @@
 //! Also here: `create_login` (demos and tests) and the dev outbox (the SMS/voice messages a
 //! reference server in dev mode "sent").
 
-use zeroize::Zeroizing;
-
 use super::error::{ClientError, Result};
-use super::http::segment;
-use super::state::{self, SessionRecord, Token};
+use super::state::{self, SessionRecord};
 use super::trust::reason_after_sign_in;
 use super::{Client, Inner};
 use crate::protocol::endpoints::{
     AttemptStatus, CodeRequired, CodeSent, CreateLogin, LoginCreated, Outbox, PushStarted, SendCode, SignIn,
     SignInResponse, SignedIn, StartPush, VerifyCode,
 };
+use crate::protocol::paths;
 use crate::protocol::{MethodSummary, Role, TrustLoss};
+use crate::secret::SecretString;
 
 /// Longest code accepted from the user, in characters.
 pub const MAX_CODE_LEN: usize = 10;
 
 /// What the password step led to.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SignInOutcome {
     /// This device is trusted: no code asked.
-    SignedIn(SignedInInfo),
+    SignedIn(#[cfg_attr(feature = "uniffi", uniffi(name = "info"))] SignedInInfo),
     /// Two-step verification is not on yet; the session may only enroll.
     EnrollmentRequired { login_id: String },
     /// A second step is needed.
-    CodeRequired(CodeChallenge),
+    CodeRequired(#[cfg_attr(feature = "uniffi", uniffi(name = "challenge"))] CodeChallenge),
 }
 
 /// A signed-in session as the app shows it (the session token itself stays inside).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignedInInfo {
     pub login_id: String,
     pub email: String,
@@ -49,6 +50,7 @@ pub struct SignedInInfo {
 
 /// The second step: where codes go and why the device is asked at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeChallenge {
     pub attempt_id: String,
     pub primary: MethodSummary,
@@ -58,6 +60,9 @@ pub struct CodeChallenge {
     pub push_available: bool,
     /// Why this device is asked for a code although it had trust.
     pub trust_lost: Option<TrustLoss>,
+    /// The words for `trust_lost` ([`TrustLoss::message`]), shown as is.
+    pub trust_lost_message: Option<String>,
+    /// Unix seconds.
     pub expires_at: u64,
 }
 
@@ -70,9 +75,10 @@ impl CodeChallenge {
 
 /// A sign-in attempt seen from the screen that waits for a push.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AttemptOutcome {
     Pending,
-    SignedIn(SignedInInfo),
+    SignedIn(#[cfg_attr(feature = "uniffi", uniffi(name = "info"))] SignedInInfo),
     /// The phone denied it (or reported "this wasn't me", or a wrong number was typed).
     Denied,
     Expired,
@@ -80,6 +86,7 @@ pub enum AttemptOutcome {
 
 /// The session as the app may know it: who is signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SessionInfo {
     pub login_id: String,
     pub email: String,
@@ -92,12 +99,11 @@ impl Client {
     pub async fn create_login(&self, email: &str, password: &str) -> Result<String> {
         check_email(email)?;
         check_password(password)?;
-        let (email, password) = (email.to_owned(), Zeroizing::new(password.to_owned()));
+        let (email, password) = (email.to_owned(), SecretString::from(password));
         self.call(move |i| async move {
-            let mut body = CreateLogin { email, password: password.to_string() };
-            let created: Result<LoginCreated> = i.http.post("/v1/logins", None, &body).await;
-            zeroize::Zeroize::zeroize(&mut body.password);
-            Ok(created?.login_id)
+            let body = CreateLogin { email, password };
+            let created: LoginCreated = i.http.post(paths::LOGINS, None, &body).await?;
+            Ok(created.login_id)
         })
         .await
     }
@@ -106,33 +112,32 @@ impl Client {
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<SignInOutcome> {
         check_email(email)?;
         check_password(password)?;
-        let (email, password) = (email.trim().to_owned(), Zeroizing::new(password.to_owned()));
+        let (email, password) = (email.trim().to_owned(), SecretString::from(password));
         self.call(move |i| async move { i.sign_in(email, password).await }).await
     }
 
     /// Sends a code to `to`; `Role::Backup` is "Didn't receive the code?".
     pub async fn send_code(&self, attempt_id: &str, to: Role) -> Result<CodeSent> {
-        let path = format!("/v1/signin/{}/send", segment(attempt_id));
+        let path = paths::fill(paths::ATTEMPT_SEND, attempt_id);
         self.call(move |i| async move { i.http.post(&path, None, &SendCode { to }).await }).await
     }
 
     /// The code step; `remember_device` is "Don't ask for codes on this device".
     pub async fn verify_code(&self, attempt_id: &str, code: &str, remember_device: bool) -> Result<SignedInInfo> {
-        let code = Zeroizing::new(check_code(code)?);
+        let code = check_code(code)?;
         let attempt_id = attempt_id.to_owned();
         self.call(move |i| async move {
-            let path = format!("/v1/signin/{}/verify", segment(&attempt_id));
-            let mut body = VerifyCode { code: code.to_string(), remember_device };
-            let signed: Result<SignedIn> = i.http.post(&path, None, &body).await;
-            zeroize::Zeroize::zeroize(&mut body.code);
-            i.finish_sign_in(&attempt_id, signed?)
+            let path = paths::fill(paths::ATTEMPT_VERIFY, &attempt_id);
+            let body = VerifyCode { code, remember_device };
+            let signed: SignedIn = i.http.post(&path, None, &body).await?;
+            i.finish_sign_in(&attempt_id, signed)
         })
         .await
     }
 
     /// Asks the registered phone to approve; returns the number to show on this screen.
     pub async fn start_push(&self, attempt_id: &str, remember_device: bool) -> Result<PushStarted> {
-        let path = format!("/v1/signin/{}/push", segment(attempt_id));
+        let path = paths::fill(paths::ATTEMPT_PUSH, attempt_id);
         self.call(move |i| async move { i.http.post(&path, None, &StartPush { remember_device }).await }).await
     }
 
@@ -140,7 +145,7 @@ impl Client {
     pub async fn poll_attempt(&self, attempt_id: &str) -> Result<AttemptOutcome> {
         let attempt_id = attempt_id.to_owned();
         self.call(move |i| async move {
-            let status: AttemptStatus = i.http.get(&format!("/v1/signin/{}", segment(&attempt_id)), None).await?;
+            let status: AttemptStatus = i.http.get(&paths::fill(paths::ATTEMPT, &attempt_id), None).await?;
             Ok(match status {
                 AttemptStatus::Pending => AttemptOutcome::Pending,
                 AttemptStatus::SignedIn(s) => AttemptOutcome::SignedIn(i.finish_sign_in(&attempt_id, s)?),
@@ -159,35 +164,22 @@ impl Client {
 
     /// The SMS and voice messages a dev-mode reference server "sent" to `email`'s numbers.
     pub async fn dev_outbox(&self, email: &str) -> Result<Outbox> {
-        let path = format!("/v1/dev/outbox?email={}", segment(email));
+        let path = paths::dev_outbox(email);
         self.call(move |i| async move { i.http.get(&path, None).await }).await
     }
 }
 
 impl Inner {
-    async fn sign_in(&self, email: String, password: Zeroizing<String>) -> Result<SignInOutcome> {
+    async fn sign_in(&self, email: String, password: SecretString) -> Result<SignInOutcome> {
         let (token, local) = self.trust_for_sign_in(&email)?;
         let presented = token.is_some();
-        let mut body = SignIn {
-            email: email.clone(),
-            password: password.to_string(),
-            client: self.identity.info(&self.device_id),
-            trust_token: token.as_ref().map(|t| t.expose().to_owned()),
-        };
-        let response: Result<SignInResponse> = self.http.post("/v1/signin", None, &body).await;
-        zeroize::Zeroize::zeroize(&mut body.password);
-        if let Some(t) = body.trust_token.as_mut() {
-            zeroize::Zeroize::zeroize(t);
-        }
-        match response? {
+        let body =
+            SignIn { email: email.clone(), password, client: self.identity.info(&self.device_id), trust_token: token };
+        let response: SignInResponse = self.http.post(paths::SIGN_IN, None, &body).await?;
+        match response {
             SignInResponse::SignedIn(signed) => Ok(SignInOutcome::SignedIn(self.store_session(&email, signed, true)?)),
             SignInResponse::EnrollmentRequired { session, login_id } => {
-                let record = SessionRecord {
-                    login_id: login_id.clone(),
-                    email,
-                    session: Token::new(session),
-                    enrollment_only: true,
-                };
+                let record = SessionRecord { login_id: login_id.clone(), email, session, enrollment_only: true };
                 state::save(&mut self.vault(), state::SESSION, &record)?;
                 Ok(SignInOutcome::EnrollmentRequired { login_id })
             }
@@ -205,6 +197,7 @@ impl Inner {
                     backup,
                     push_available,
                     trust_lost: reason,
+                    trust_lost_message: reason.map(|r| r.message().to_owned()),
                     expires_at,
                 }))
             }
@@ -223,7 +216,7 @@ impl Inner {
         let record = SessionRecord {
             login_id: signed.login_id.clone(),
             email: email.to_owned(),
-            session: Token::new(signed.session),
+            session: signed.session,
             enrollment_only: false,
         };
         state::save(&mut self.vault(), state::SESSION, &record)?;
@@ -263,9 +256,10 @@ fn check_password(password: &str) -> Result<()> {
 }
 
 /// A code as typed: spaces (from grouped display, "123 456") removed; digits only.
-pub fn check_code(code: &str) -> Result<String> {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.is_empty() || code.len() > MAX_CODE_LEN || !code.bytes().all(|b| b.is_ascii_digit()) {
+pub fn check_code(code: &str) -> Result<SecretString> {
+    let code = crate::otp::display::ungroup(code);
+    let digits = code.expose();
+    if digits.is_empty() || digits.len() > MAX_CODE_LEN || !digits.bytes().all(|b| b.is_ascii_digit()) {
         // The code itself is never quoted.
         return Err(ClientError::invalid("code", format!("must be 1 to {MAX_CODE_LEN} digits")));
     }
@@ -278,8 +272,8 @@ mod tests {
 
     #[test]
     fn a_grouped_code_is_accepted_as_typed() {
-        assert_eq!(check_code("123 456").unwrap(), "123456");
-        assert_eq!(check_code(" 12345678 ").unwrap(), "12345678");
+        assert_eq!(check_code("123 456").unwrap().expose(), "123456");
+        assert_eq!(check_code(" 12345678 ").unwrap().expose(), "12345678");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What the client keeps on the phone between runs, and in what form: the records it seals
-//! into the vault's device state ([`Vault::put_state`]), their keys, and [`Token`], the
-//! redacting string every bearer secret travels in.
+//! into the vault's device state ([`Vault::put_state`]) and their keys. Bearer secrets (session
+//! and trust tokens) travel in core's [`SecretString`].
 //!
 //! Each record is JSON sealed under the vault key with its key as associated data; field names
 //! are stable (a snapshot test below pins them), since a phone updated to a new version must
@@ -20,12 +20,11 @@
 //! | `push.registration` | [`PushRegistration`] (server device id, pinned server key) | registration |
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use zeroize::Zeroizing;
+use serde::{Deserialize, Serialize};
 
 use super::error::{ClientError, Result};
 use crate::protocol::TrustLoss;
-use crate::secret::SecretBytes;
+use crate::secret::{SecretBytes, SecretString};
 use crate::vault::{Vault, VaultError};
 
 pub const DEVICE_ID: &str = "client.device_id";
@@ -41,44 +40,12 @@ pub const PUSH_REGISTRATION: &str = "push.registration";
 /// server (or someone in its place) cannot swap the key by answering a registration.
 pub const PUSH_PINNED_KEY: &str = "push.pinned_server_key";
 
-/// A bearer secret (session or trust token): zeroized on drop, never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(Zeroizing<String>);
-
-impl Token {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(Zeroizing::new(value.into()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Token {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
-
-impl Serialize for Token {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Token {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d).map(Token::new)
-    }
-}
-
 /// The signed-in session of this device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRecord {
     pub login_id: String,
     pub email: String,
-    pub session: Token,
+    pub session: SecretString,
     /// True for the session of a login that must enroll first (it may only enroll).
     #[serde(default)]
     pub enrollment_only: bool,
@@ -88,7 +55,7 @@ pub struct SessionRecord {
 /// can tell locally when it no longer applies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrustRecord {
-    pub token: Token,
+    pub token: SecretString,
     pub login_id: String,
     pub email: String,
     /// The installation it was issued to ([`DEVICE_ID`]).
@@ -118,9 +85,9 @@ pub struct TrustLost {
 /// A logout the server has not heard of yet.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingLogout {
-    pub session: Token,
+    pub session: SecretString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_token: Option<Token>,
+    pub trust_token: Option<SecretString>,
     pub queued_at: u64,
 }
 
@@ -159,8 +126,8 @@ mod tests {
 
     #[test]
     fn a_token_is_never_shown() {
-        let t = Token::new("tok-very-secret");
-        assert_eq!(format!("{t:?}"), "Token(<redacted>)");
+        let t = SecretString::new("tok-very-secret");
+        assert_eq!(format!("{t:?}"), "SecretString(<redacted>)");
         let r = SessionRecord { login_id: "l".into(), email: "e".into(), session: t, enrollment_only: false };
         assert!(!format!("{r:?}").contains("very-secret"));
     }
@@ -169,7 +136,7 @@ mod tests {
     #[test]
     fn record_formats_are_stable() {
         let trust = TrustRecord {
-            token: Token::new("T"),
+            token: SecretString::new("T"),
             login_id: "L".into(),
             email: "ada@example.com".into(),
             device_id: "D".into(),
@@ -181,8 +148,12 @@ mod tests {
             serde_json::to_string(&trust).unwrap(),
             r#"{"token":"T","login_id":"L","email":"ada@example.com","device_id":"D","app_version":"1.2.0","issued_at":100,"expires_at":200}"#
         );
-        let session =
-            SessionRecord { login_id: "L".into(), email: "e".into(), session: Token::new("S"), enrollment_only: true };
+        let session = SessionRecord {
+            login_id: "L".into(),
+            email: "e".into(),
+            session: SecretString::new("S"),
+            enrollment_only: true,
+        };
         assert_eq!(
             serde_json::to_string(&session).unwrap(),
             r#"{"login_id":"L","email":"e","session":"S","enrollment_only":true}"#
@@ -191,8 +162,11 @@ mod tests {
         assert_eq!(serde_json::to_string(&lost).unwrap(), r#"{"reason":"logged_out","at":5}"#);
         let expected = TrustExpected { email: "e".into(), issued_at: 9 };
         assert_eq!(serde_json::to_string(&expected).unwrap(), r#"{"email":"e","issued_at":9}"#);
-        let pending =
-            vec![PendingLogout { session: Token::new("S"), trust_token: Some(Token::new("T")), queued_at: 7 }];
+        let pending = vec![PendingLogout {
+            session: SecretString::new("S"),
+            trust_token: Some(SecretString::new("T")),
+            queued_at: 7,
+        }];
         assert_eq!(serde_json::to_string(&pending).unwrap(), r#"[{"session":"S","trust_token":"T","queued_at":7}]"#);
         let reg = PushRegistration {
             device_id: "dev".into(),

@@ -19,6 +19,7 @@ use super::http::{Http, HttpConfig};
 use super::runtime;
 use crate::clock::Clock;
 use crate::protocol::endpoints::ServerTime;
+use crate::protocol::paths;
 
 /// Samples this close to the current offset (in seconds) do not move it.
 pub const DEAD_BAND_SECONDS: i64 = 1;
@@ -51,7 +52,7 @@ pub async fn probe_offset(base_url: &str, config: &HttpConfig, local: Arc<dyn Cl
     let offset = Arc::new(ClockOffset::new());
     let http = Http::new(base_url, config, local, offset.clone())?;
     runtime::run(async move {
-        http.get::<ServerTime>("/v1/time", None).await?;
+        http.get::<ServerTime>(paths::TIME, None).await?;
         Ok(offset.get().unwrap_or(0))
     })
     .await

@@ -30,27 +30,32 @@
 //! revoke it and say its own reason, which wins ([`reason_after_sign_in`]).
 
 use super::error::Result;
-use super::state::{self, SessionRecord, Token, TrustExpected, TrustLost, TrustRecord};
+use super::state::{self, SessionRecord, TrustExpected, TrustLost, TrustRecord};
 use super::{Client, Inner};
-use crate::protocol::TrustLoss;
 use crate::protocol::endpoints::{CurrentMethods, SignedIn, TrustSummary};
+use crate::protocol::paths;
+use crate::protocol::{TrustBinding, TrustLoss, trust_verdict};
+use crate::secret::SecretString;
 use crate::vault::Vault;
 
 /// Whether this device is trusted now, and if not, why (when it ever was).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TrustStatus {
     pub trusted: bool,
     /// Why trust ended; `None` when it holds or this installation never had it.
     pub lost: Option<TrustLoss>,
+    /// The words for `lost` ([`TrustLoss::message`]), shown as is.
+    pub lost_message: Option<String>,
     /// The login the token belongs to.
     pub email: Option<String>,
     pub expires_at: Option<u64>,
 }
 
 impl TrustStatus {
-    /// Words a shell shows as is, when trust was lost.
-    pub fn message(&self) -> Option<&'static str> {
-        self.lost.map(TrustLoss::message)
+    fn new(lost: Option<TrustLoss>, email: Option<String>, expires_at: Option<u64>) -> Self {
+        let lost_message = lost.map(|r| r.message().to_owned());
+        TrustStatus { trusted: lost.is_none() && email.is_some(), lost, lost_message, email, expires_at }
     }
 }
 
@@ -64,33 +69,22 @@ pub fn assess(
     app_version: &str,
     now: u64,
 ) -> TrustStatus {
-    let lost = |reason| TrustStatus { trusted: false, lost: Some(reason), email: None, expires_at: None };
+    let lost = |reason| TrustStatus::new(Some(reason), None, None);
     match (record, expected) {
         (Some(r), _) => {
-            let reason = if r.device_id != device_id {
-                Some(TrustLoss::OtherBrowser)
-            } else if r.app_version != app_version {
-                Some(TrustLoss::AppUpdated)
-            } else if r.expires_at.is_some_and(|at| at <= now) {
-                Some(TrustLoss::Expired)
-            } else {
-                None
-            };
-            TrustStatus {
-                trusted: reason.is_none(),
-                lost: reason,
-                email: Some(r.email.clone()),
-                expires_at: r.expires_at,
-            }
+            // The phone knows no epoch or network: those are the server's to judge.
+            let bound =
+                TrustBinding { device_id: &r.device_id, app_version: &r.app_version, network: None, epoch: None };
+            let current = TrustBinding { device_id, app_version, network: None, epoch: None };
+            let reason = trust_verdict(&bound, r.expires_at, &current, now);
+            TrustStatus::new(reason, Some(r.email.clone()), r.expires_at)
         }
         (None, Some(e)) => match last_loss {
             // Interrupted while the core itself dropped the token: its reason stands.
             Some(l) if l.at >= e.issued_at => lost(l.reason),
             _ => lost(TrustLoss::AppDataCleared),
         },
-        (None, None) => {
-            TrustStatus { trusted: false, lost: last_loss.map(|l| l.reason), email: None, expires_at: None }
-        }
+        (None, None) => TrustStatus::new(last_loss.map(|l| l.reason), None, None),
     }
 }
 
@@ -120,7 +114,7 @@ impl Client {
     pub async fn current_methods(&self) -> Result<CurrentMethods> {
         self.call(|i| async move {
             let session = i.session()?;
-            i.http.get("/v1/methods", Some(&session.session)).await
+            i.http.get(paths::METHODS, Some(&session.session)).await
         })
         .await
     }
@@ -144,7 +138,7 @@ impl Inner {
 
     /// The token to present when signing in as `email`, and the local reason trust is lost
     /// for that login, if it is.
-    pub(crate) fn trust_for_sign_in(&self, email: &str) -> Result<(Option<Token>, Option<TrustLoss>)> {
+    pub(crate) fn trust_for_sign_in(&self, email: &str) -> Result<(Option<SecretString>, Option<TrustLoss>)> {
         let status = self.trust_status()?;
         let record: Option<TrustRecord> = state::load(&self.vault(), state::TRUST)?;
         match record {
@@ -161,7 +155,7 @@ impl Inner {
         let Some(token) = &signed.trust_token else { return Ok(()) };
         let now = self.now();
         let record = TrustRecord {
-            token: Token::new(token.clone()),
+            token: token.clone(),
             login_id: signed.login_id.clone(),
             email: email.to_owned(),
             device_id: self.device_id.clone(),
@@ -179,21 +173,21 @@ impl Inner {
     }
 
     /// Ends this device's trust with `reason`; returns the token that was dropped, if any.
-    pub(crate) fn lose_trust(&self, reason: TrustLoss) -> Result<Option<Token>> {
+    pub(crate) fn lose_trust(&self, reason: TrustLoss) -> Result<Option<SecretString>> {
         let now = self.now();
         lose_trust_in(&mut self.vault(), reason, now)
     }
 
     async fn trusted_device_count(&self) -> Result<u32> {
         let session = self.session()?;
-        let summary: TrustSummary = self.http.get("/v1/trust", Some(&session.session)).await?;
+        let summary: TrustSummary = self.http.get(paths::TRUST, Some(&session.session)).await?;
         Ok(summary.trusted_devices)
     }
 
     async fn require_codes_on_all_devices(&self) -> Result<u32> {
         let session: SessionRecord = self.session()?;
         let summary: TrustSummary =
-            self.http.post("/v1/trust/require-codes", Some(&session.session), &serde_json::json!({})).await?;
+            self.http.post(paths::TRUST_REQUIRE_CODES, Some(&session.session), &serde_json::json!({})).await?;
         self.lose_trust(TrustLoss::RequireCodesOnAllDevices)?;
         Ok(summary.trusted_devices)
     }
@@ -201,7 +195,7 @@ impl Inner {
 
 /// Drops the token (if any) with `reason`, in the order that keeps the reason true across an
 /// interruption: reason, token, marker. Nothing is recorded when there was no trust to lose.
-pub(crate) fn lose_trust_in(v: &mut Vault, reason: TrustLoss, now: u64) -> Result<Option<Token>> {
+pub(crate) fn lose_trust_in(v: &mut Vault, reason: TrustLoss, now: u64) -> Result<Option<SecretString>> {
     let record: Option<TrustRecord> = state::load(v, state::TRUST)?;
     let expected = v.state(state::TRUST_EXPECTED)?.is_some();
     if record.is_none() && !expected {
@@ -221,7 +215,7 @@ mod tests {
 
     fn record() -> TrustRecord {
         TrustRecord {
-            token: Token::new("t"),
+            token: SecretString::new("t"),
             login_id: "L".into(),
             email: "ada@example.com".into(),
             device_id: "dev".into(),
@@ -288,7 +282,8 @@ mod tests {
 
     #[test]
     fn a_device_never_trusted_has_no_reason() {
-        assert_eq!(check(None, None, None), TrustStatus { trusted: false, lost: None, email: None, expires_at: None });
+        assert_eq!(check(None, None, None), TrustStatus::new(None, None, None));
+        assert!(!check(None, None, None).trusted);
     }
 
     #[test]
@@ -303,7 +298,7 @@ mod tests {
 
     #[test]
     fn every_reason_has_words_to_show() {
-        let s = TrustStatus { trusted: false, lost: Some(TrustLoss::LoggedOut), email: None, expires_at: None };
-        assert!(s.message().unwrap().contains("logged out"));
+        let s = TrustStatus::new(Some(TrustLoss::LoggedOut), None, None);
+        assert!(s.lost_message.as_deref().unwrap().contains("logged out"));
     }
 }

@@ -18,6 +18,8 @@ use data_encoding::BASE64;
 use prost::Message;
 use zeroize::Zeroizing;
 
+use crate::secret::SecretString;
+
 use super::Unencrypted;
 use crate::import::google::proto::{self, MigrationPayload, OtpParameters};
 use crate::otp::{Algorithm, Credential, Kind};
@@ -33,7 +35,7 @@ const SCHEME: &str = "otpauth-migration://offline?data=";
 #[derive(Debug, Default)]
 pub struct GoogleExport {
     /// One `otpauth-migration://` link per QR code, in order; empty when nothing could move.
-    pub links: Vec<Zeroizing<String>>,
+    pub links: Vec<SecretString>,
     /// 1-based numbers (in the input's order) of the entries in the links.
     pub exported: Vec<usize>,
     /// The entries Google's format cannot carry.
@@ -116,7 +118,7 @@ fn to_proto(c: &Credential) -> Result<OtpParameters, SkipReason> {
     let p = c.params;
     let (otp_type, counter) = match p.kind {
         Kind::Steam { .. } => return Err(SkipReason::Steam),
-        Kind::Totp { period } if period != 30 => return Err(SkipReason::Period(period)),
+        Kind::Totp { period } if period != crate::otp::STANDARD_PERIOD => return Err(SkipReason::Period(period)),
         Kind::Totp { .. } => (proto::OtpType::Totp, 0),
         // The vault keeps counters below 2^63; anything else could not have been stored.
         Kind::Hotp { counter } => (proto::OtpType::Hotp, i64::try_from(counter).unwrap_or(i64::MAX)),
@@ -145,7 +147,7 @@ fn to_proto(c: &Credential) -> Result<OtpParameters, SkipReason> {
 /// `otpauth-migration://offline?data=` and the payload in standard base64, percent-encoded
 /// (`+`, `/` and `=` escaped) as Google writes it. Every buffer on the way is zeroizing and
 /// sized once.
-fn link(payload: &MigrationPayload) -> Zeroizing<String> {
+fn link(payload: &MigrationPayload) -> SecretString {
     let mut bytes = Zeroizing::new(Vec::with_capacity(payload.encoded_len()));
     payload.encode(&mut *bytes).expect("the buffer was sized by encoded_len");
     let mut b64 = Zeroizing::new(vec![0u8; BASE64.encode_len(bytes.len())]);
@@ -160,7 +162,8 @@ fn link(payload: &MigrationPayload) -> Zeroizing<String> {
             b => out.push(char::from(b)),
         }
     }
-    out
+    // Moved, not copied: the buffer left behind is empty.
+    SecretString::new(std::mem::take(&mut *out))
 }
 
 /// Positive, as Google's are, and never 0 (which a reader may take for "not set").

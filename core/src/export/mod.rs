@@ -12,28 +12,29 @@
 pub mod google;
 
 pub use google::{GoogleExport, MAX_ENTRIES_PER_BATCH, SkipReason, Skipped};
-use zeroize::Zeroizing;
 
 use crate::otp::{Credential, uri};
+use crate::secret::SecretString;
 use crate::vault::{Vault, VaultError};
 
 /// The explicit choice a plain export needs: "I understand that the output holds every
 /// secret unencrypted, and that anyone who reads it can make my codes".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "UnencryptedExport"))]
 pub enum Unencrypted {
     IUnderstand,
 }
 
 /// Every entry of `vault` as an otpauth URI, in the user's order (HOTP counters as they are).
-pub fn otpauth_uris(vault: &Vault, choice: Unencrypted) -> Result<Vec<Zeroizing<String>>, VaultError> {
+pub fn otpauth_uris(vault: &Vault, choice: Unencrypted) -> Result<Vec<SecretString>, VaultError> {
     let credentials: Vec<Credential> = vault.credentials()?.into_iter().map(|(_, c)| c).collect();
     Ok(otpauth_uris_of(&credentials, choice))
 }
 
 /// `credentials` as otpauth URIs, through [`uri::format`] (which this crate's parser and
 /// other authenticators read back to the same credential).
-pub fn otpauth_uris_of(credentials: &[Credential], _: Unencrypted) -> Vec<Zeroizing<String>> {
-    credentials.iter().map(|c| Zeroizing::new(uri::format(c))).collect()
+pub fn otpauth_uris_of(credentials: &[Credential], _: Unencrypted) -> Vec<SecretString> {
+    credentials.iter().map(|c| SecretString::new(uri::format(c))).collect()
 }
 
 /// Every entry of `vault` as Google Authenticator migration links; entries Google's format

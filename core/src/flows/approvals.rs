@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::text::{ago, countdown, duration};
 use super::watch::{Cell, Listener, Tick, repeat};
 use super::words;
 use crate::client::{Client, PushInbox, PushRequest};
@@ -199,7 +200,7 @@ impl ApprovalsFlow {
             format!(
                 "{} sign-in requests in the last {}. If you did not start them, choose \"This wasn't me\".",
                 inbox.recent,
-                words::duration(inbox.window_secs)
+                duration(inbox.window_secs)
             )
         });
         ApprovalsState { requests, fatigue_warning, ..Default::default() }
@@ -210,8 +211,8 @@ impl ApprovalsFlow {
         state.requests.retain(|r| r.expires_at > now);
         for r in &mut state.requests {
             r.seconds_left = r.expires_at.saturating_sub(now);
-            r.expires_in = format!("Expires in {}", words::countdown(r.seconds_left));
-            r.when = words::ago(now.saturating_sub(r.time));
+            r.expires_in = format!("Expires in {}", countdown(r.seconds_left));
+            r.when = ago(now.saturating_sub(r.time));
         }
         state
     }
@@ -226,9 +227,9 @@ fn view(r: PushRequest, now: u64) -> ApprovalView {
         place: format!("{} · {}", c.location, c.ip),
         app: c.app,
         time: c.time,
-        when: words::ago(now.saturating_sub(c.time)),
+        when: ago(now.saturating_sub(c.time)),
         seconds_left,
-        expires_in: format!("Expires in {}", words::countdown(seconds_left)),
+        expires_in: format!("Expires in {}", countdown(seconds_left)),
         number_hint: "Enter the number shown on the sign-in screen to approve.".into(),
         grouped_note: (r.collapsed > 0).then(|| match r.collapsed {
             1 => "1 more request like this one was grouped here.".to_owned(),

@@ -119,7 +119,7 @@ impl CodesFlow {
             self.offset.as_ref().and_then(|c| c.clock_offset_seconds()).filter(|o| o.abs() >= 15).map(|o| {
                 format!(
                     "This phone's clock is {} {}; codes follow the server's time.",
-                    super::words::duration(o.unsigned_abs()),
+                    super::text::duration(o.unsigned_abs()),
                     if o > 0 { "slow" } else { "fast" }
                 )
             });

@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use zeroize::Zeroizing;
 
-use super::signin::instruction;
+use super::text::instruction;
 use super::watch::{Cell, Listener};
 use super::words;
 use crate::client::{Client, ClientError, Enrollment};
-use crate::methods::{self, MethodChoice, backup_options};
+use crate::methods::{self, BackupOption, MethodChoice, backup_options};
 use crate::protocol::{ErrorCode, MethodKind, MethodSummary, Role};
 
 /// What the method screens show now.
@@ -40,7 +40,7 @@ pub enum MethodsStep {
     ProofCode { role: Role, method: MethodSummary, instruction: String },
     /// Choose a primary (from `primary_options`) and a backup (from
     /// [`MethodsFlow::backup_options`] for that primary).
-    Choose { primary_options: Vec<MethodOption>, message: String },
+    Choose { primary_options: Vec<BackupOption>, message: String },
     /// Confirm `role`'s method with a code.
     Confirm {
         role: Role,
@@ -59,16 +59,6 @@ pub enum MethodsStep {
 pub struct ProofOption {
     pub role: Role,
     pub method: MethodSummary,
-}
-
-/// One line of a method picker, in the help page's words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
-pub struct MethodOption {
-    pub kind: MethodKind,
-    pub label: String,
-    /// The help page's "Different …": the number may not be the primary's.
-    pub different_number: bool,
 }
 
 /// Whether the pair is a first enrollment or a change.
@@ -144,11 +134,8 @@ impl MethodsFlow {
     }
 
     /// The backups the help page allows for a primary of kind `primary`, in its order.
-    pub fn backup_options(&self, primary: MethodKind) -> Vec<MethodOption> {
+    pub fn backup_options(&self, primary: MethodKind) -> Vec<BackupOption> {
         backup_options(primary)
-            .iter()
-            .map(|o| MethodOption { kind: o.kind, label: o.label().into(), different_number: o.different_number })
-            .collect()
     }
 
     /// Picks the current method that proves access; a phone is sent a code.
@@ -254,7 +241,7 @@ impl MethodsFlow {
             return self.out_of_order();
         };
         let method = if role == Role::Primary { primary } else { backup };
-        let entry = p.enrollment.as_ref().and_then(|e| e.authenticator.as_ref()).map(|a| a.entry.clone());
+        let entry = p.enrollment.as_ref().and_then(|e| e.authenticator_entry.clone());
         drop(p);
         let (instruction, authenticator_entry_id) = match (method.kind, entry) {
             (MethodKind::AuthenticatorApp, Some(entry)) => (
@@ -300,7 +287,7 @@ impl MethodsFlow {
 fn choose_step(message: &str) -> MethodsStep {
     let primary_options = MethodKind::ALL
         .into_iter()
-        .map(|kind| MethodOption { kind, label: kind.label().into(), different_number: false })
+        .map(|kind| BackupOption { kind, label: kind.label().into(), different_number: false })
         .collect();
     MethodsStep::Choose { primary_options, message: message.into() }
 }

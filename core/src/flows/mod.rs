@@ -11,6 +11,7 @@
 //! | [`settings`] | Advanced Security Settings: methods, this device's trust, the trusted-device count, "Require codes on all devices" |
 //! | [`logout`] | what logging out resets, then doing it |
 //! | [`words`] | the seller's words for every error a flow can meet |
+//! | [`text`] | the fixed words the flows share with the web sign-in pages (no client needed) |
 //! | [`watch`] | the shared state cell, its [`Listener`], and the background work that changes it |
 //!
 //! Every action returns the flow's new state; a problem the seller can act on is a message in
@@ -19,19 +20,38 @@
 //! pushed to the [`Listener`] the shell registered. Time comes from the client's clock, which
 //! the tests fix.
 
+//!
+//! Everything but [`text`] needs the `client` feature.
+
+#[cfg(feature = "client")]
 pub mod approvals;
+#[cfg(feature = "client")]
 pub mod codes;
+#[cfg(feature = "client")]
 pub mod logout;
+#[cfg(feature = "client")]
 pub mod methods;
+#[cfg(feature = "client")]
 pub mod settings;
+#[cfg(feature = "client")]
 pub mod signin;
+pub mod text;
+#[cfg(feature = "client")]
 pub mod watch;
+#[cfg(feature = "client")]
 pub mod words;
 
+#[cfg(feature = "client")]
 pub use approvals::{ApprovalView, ApprovalsFlow, ApprovalsState};
+#[cfg(feature = "client")]
 pub use codes::{CodeRow, CodesFlow, CodesState, DamagedRow};
+#[cfg(feature = "client")]
 pub use logout::{LogoutFlow, LogoutState};
-pub use methods::{MethodOption, MethodsFlow, MethodsState, MethodsStep};
+#[cfg(feature = "client")]
+pub use methods::{MethodsFlow, MethodsState, MethodsStep};
+#[cfg(feature = "client")]
 pub use settings::{SecuritySettingsFlow, SecuritySettingsState};
+#[cfg(feature = "client")]
 pub use signin::{CodePromptView, PushWaitView, SignInFlow, SignInState, SignInStep, SignedInView};
+#[cfg(feature = "client")]
 pub use watch::Listener;

@@ -7,17 +7,11 @@
 
 use std::sync::Arc;
 
+use super::text::{REQUIRE_CODES_DONE, REQUIRE_CODES_LABEL, duration, trusted_devices_label};
 use super::watch::{Cell, Listener};
 use super::words;
 use crate::client::Client;
 use crate::protocol::MethodSummary;
-
-/// The button's label, the help page's words.
-pub const REQUIRE_CODES_LABEL: &str = "Require codes on all devices";
-
-/// What the settings screen says once "Require codes on all devices" is done.
-pub const REQUIRE_CODES_DONE: &str = "Codes are now required on all devices. You can choose \"Don't ask for codes on this device\" again at your next \
-     sign-in.";
 
 /// What the settings screen shows now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -107,14 +101,14 @@ impl SecuritySettingsFlow {
                 state.this_device = match t.expires_at {
                     Some(until) => format!(
                         "This device doesn't ask for codes (for {} more).",
-                        words::duration(until.saturating_sub(self.client.now()))
+                        duration(until.saturating_sub(self.client.now()))
                     ),
                     None => "This device doesn't ask for codes.".into(),
                 };
             }
             Ok(t) => {
                 state.this_device_trusted = false;
-                state.this_device = t.message().map(str::to_owned).unwrap_or_else(|| {
+                state.this_device = t.lost_message.clone().unwrap_or_else(|| {
                     "This device asks for a code at each sign-in. Choose \"Don't ask for codes on this device\" when \
                      you next sign in to change that."
                         .into()
@@ -129,13 +123,4 @@ impl SecuritySettingsFlow {
 fn set_count(state: &mut SecuritySettingsState, n: u32) {
     state.trusted_devices = Some(n);
     state.trusted_devices_label = Some(trusted_devices_label(n));
-}
-
-/// "2 devices don't ask for codes.": the trusted-device count in the seller's words.
-pub fn trusted_devices_label(n: u32) -> String {
-    match n {
-        0 => "No device skips codes: every sign-in asks for one.".into(),
-        1 => "1 device doesn't ask for codes.".into(),
-        n => format!("{n} devices don't ask for codes."),
-    }
 }

@@ -14,21 +14,13 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use super::text::{PUSH_EXPIRED, PUSH_NOT_APPROVED, REMEMBER_DEVICE_LABEL, duration, instruction};
 use super::watch::{Cell, Listener, Tick, repeat};
 use super::words;
 use crate::client::{AttemptOutcome, Client, ClientError, CodeChallenge, SignInOutcome, SignedInInfo};
 use crate::clock::Clock;
 use crate::methods::PromptLink;
 use crate::protocol::{MethodKind, MethodSummary, Role};
-
-/// The label of the choice the help page names.
-pub const REMEMBER_DEVICE_LABEL: &str = "Don't ask for codes on this device";
-
-/// The push wait's end when the phone did not approve.
-pub const PUSH_NOT_APPROVED: &str = "This sign-in was not approved on your phone (denied, reported, or the number \
-                                     typed did not match). Sign in again to try once more.";
-/// The push wait's end when nobody answered in time.
-pub const PUSH_EXPIRED: &str = "The request to your phone expired before it was answered. Sign in again.";
 
 /// What the sign-in screens show now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -327,7 +319,7 @@ impl SignInFlow {
             "Signed in. This device is trusted, so no code was needed.".to_owned()
         } else if let (true, Some(until)) = (info.trusted, info.trust_expires_at) {
             let left = until.saturating_sub(self.client.clock().now_unix_seconds());
-            format!("Signed in. This device won't ask for codes for {}.", words::duration(left))
+            format!("Signed in. This device won't ask for codes for {}.", duration(left))
         } else {
             "Signed in.".to_owned()
         };
@@ -372,14 +364,5 @@ impl SignInFlow {
 
     fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
         self.progress.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// What the prompt says about where the code went; the number is already masked.
-pub fn instruction(method: &MethodSummary) -> String {
-    match method.kind {
-        MethodKind::AuthenticatorApp => "Enter the code from your authenticator app.".into(),
-        MethodKind::Sms => format!("We sent a code by text message to {}.", method.label),
-        MethodKind::Voice => format!("We are calling {} with a code.", method.label),
     }
 }

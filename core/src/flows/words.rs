@@ -1,11 +1,11 @@
-//! The seller's words for what went wrong, and the small phrases several screens share
-//! (durations, "how long ago"), so no shell words an error of its own.
+//! The seller's words for what went wrong, so no shell words an error of its own.
 //!
 //! Owns turning a [`ClientError`] into one sentence that says what happened and what to do.
 //! The server's own messages are already written for sellers and are passed on as they are;
 //! only what the server did not word (the network, this phone's storage, a typed value) is
 //! worded here. Nothing here ever quotes a secret: errors carry none.
 
+use super::text::duration;
 use crate::client::{ClientError, NetworkErrorKind};
 use crate::protocol::ErrorCode;
 
@@ -76,38 +76,10 @@ fn field_name(field: &str) -> &str {
     }
 }
 
-/// "45 seconds", "1 minute", "3 minutes", "2 hours", "30 days": rounded up, so a seller who
-/// waits as long as it says is never early.
-pub fn duration(seconds: u64) -> String {
-    let (n, unit) = match seconds {
-        0..=59 => (seconds.max(1), "second"),
-        60..=3599 => (seconds.div_ceil(60), "minute"),
-        3600..=86_399 => (seconds.div_ceil(3600), "hour"),
-        _ => (seconds.div_ceil(86_400), "day"),
-    };
-    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
-}
-
-/// "just now", "5 minutes ago", "2 hours ago", "3 days ago" (rounded down: it happened at
-/// least that long ago).
-pub fn ago(seconds: u64) -> String {
-    let (n, unit) = match seconds {
-        0..=59 => return "just now".into(),
-        60..=3599 => (seconds / 60, "minute"),
-        3600..=86_399 => (seconds / 3600, "hour"),
-        _ => (seconds / 86_400, "day"),
-    };
-    if n == 1 { format!("1 {unit} ago") } else { format!("{n} {unit}s ago") }
-}
-
-/// "1:05", "0:09": a countdown as a clock shows it.
-pub fn countdown(seconds: u64) -> String {
-    format!("{}:{:02}", seconds / 60, seconds % 60)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flows::text::{ago, countdown};
     use crate::protocol::ApiError;
 
     #[test]

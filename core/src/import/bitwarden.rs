@@ -101,7 +101,7 @@ fn credential(totp: &str, names: Names<'_>) -> Result<Credential, EntryError> {
     Ok(Credential {
         issuer: names.name.to_owned(),
         account: names.username.to_owned(),
-        params: Params::totp(Algorithm::Sha1, 6, 30),
+        params: Params::totp(Algorithm::Sha1, 6, crate::otp::STANDARD_PERIOD),
         secret: crypto::base32_secret(totp)?,
     })
 }

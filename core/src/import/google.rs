@@ -267,7 +267,7 @@ fn credential(p: &mut OtpParameters) -> Result<Credential, EntryError> {
         Err(_) => return Err(EntryError::new("digits", format!("has the unknown value {}", p.digits))),
     };
     let params = match T::try_from(p.r#type) {
-        Ok(T::Unspecified | T::Totp) => Params::totp(algorithm, digits, 30),
+        Ok(T::Unspecified | T::Totp) => Params::totp(algorithm, digits, crate::otp::STANDARD_PERIOD),
         Ok(T::Hotp) => {
             let counter = u64::try_from(p.counter).map_err(|_| EntryError::new("counter", "is negative"))?;
             Params::hotp(algorithm, digits, counter)

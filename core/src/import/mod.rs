@@ -64,6 +64,7 @@ pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The app whose export is read. The caller names it; [`Format::detect`] can guess it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "ImportFormat"))]
 pub enum Format {
     /// Google Authenticator's "Transfer accounts" export: `otpauth-migration://offline?data=…`
     /// links, one per line (one per QR code).

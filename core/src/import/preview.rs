@@ -16,50 +16,11 @@
 //! the vault as it was: if entries were added or removed since, [`apply`] refuses with
 //! [`ImportError::StalePreview`] rather than add what may now be duplicates.
 
-use std::collections::HashMap;
-use std::fmt;
-
 use super::{EntryError, ImportError, ImportedItem, Place};
-use crate::otp::{Credential, Kind, Params};
+use crate::otp::Credential;
+pub use crate::otp::Summary;
 use crate::vault::Vault;
-
-/// What the preview shows of a credential: everything but the secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Summary {
-    pub issuer: String,
-    pub account: String,
-    pub params: Params,
-    /// The key is shorter than RFC 4226's 128 bits: accepted, worth a warning.
-    pub short_key: bool,
-}
-
-impl Summary {
-    fn of(c: &Credential) -> Self {
-        Self { issuer: c.issuer.clone(), account: c.account.clone(), params: c.params, short_key: c.is_short_key() }
-    }
-
-    /// "Issuer (account)", or whichever of the two there is.
-    pub fn name(&self) -> String {
-        match (self.issuer.is_empty(), self.account.is_empty()) {
-            (true, _) => self.account.clone(),
-            (false, true) => self.issuer.clone(),
-            (false, false) => format!("{} ({})", self.issuer, self.account),
-        }
-    }
-}
-
-impl fmt::Display for Summary {
-    /// "GitHub (ada), totp SHA1 6 digits every 30 s".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = &self.params;
-        write!(f, "{}, ", self.name())?;
-        match p.kind {
-            Kind::Totp { period } => write!(f, "totp {} {} digits every {period} s", p.algorithm.as_str(), p.digits),
-            Kind::Hotp { counter } => write!(f, "hotp {} {} digits counter {counter}", p.algorithm.as_str(), p.digits),
-            Kind::Steam { period } => write!(f, "steam every {period} s"),
-        }
-    }
-}
+use std::collections::HashMap;
 
 /// An item that would be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,7 +141,7 @@ fn sort(
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     let (mut to_add, mut duplicates, mut pending) = (Vec::new(), Vec::new(), Vec::new());
     for (((number, place), credential), existing) in places.into_iter().zip(candidates).zip(existing) {
-        let summary = Summary::of(&credential);
+        let summary = credential.summary();
         let earlier = *seen.entry(fingerprint(&credential)).or_insert(number);
         let of = match existing {
             Some(id) => Some(DuplicateOf::Entry(id)),
@@ -215,6 +176,7 @@ fn fingerprint(c: &Credential) -> [u8; 32] {
 mod tests {
     use super::*;
     use crate::otp::Algorithm;
+    use crate::otp::Params;
     use crate::secret::SecretBytes;
 
     fn item(number: usize, secret: &[u8], params: Params) -> ImportedItem {

@@ -7,6 +7,7 @@
 //!   raw text still to check), with the words screens show for each;
 //! - [`phone`]: phone numbers to E.164 and their masked display;
 //! - [`rules`]: the primary/backup table, [`validate`] and the typed [`RuleViolation`];
+//! - [`shown`]: methods flattened for a screen, and read again when an app hands them back;
 //! - [`signin`]: what the code screen offers — the primary first, the backup on
 //!   "Didn't receive the code?";
 //! - [`change`]: changing methods, which needs a fresh code from a current method and
@@ -19,6 +20,7 @@
 pub mod change;
 pub mod phone;
 pub mod rules;
+pub mod shown;
 pub mod signin;
 
 use serde::{Deserialize, Serialize};
@@ -26,6 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use change::{AccessProof, ChangeAccess, ChangeError, FRESH_CODE_WINDOW_SECS, change_access, change_methods};
 pub use phone::{PhoneNumber, PhoneNumberError};
 pub use rules::{BackupOption, MethodPair, RuleViolation, backup_options, validate};
+pub use shown::{ShownMethod, ShownNumber, ShownPair, ShownPairError};
 pub use signin::{CodePrompt, PromptLink};
 
 /// Which of the two methods: the one codes go to first, or the one "Didn't receive the code?"
@@ -33,6 +36,7 @@ pub use signin::{CodePrompt, PromptLink};
 /// Ordered primary first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Role {
     Primary,
     Backup,
@@ -59,6 +63,7 @@ impl Role {
 /// The three kinds of method of the seed's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MethodKind {
     AuthenticatorApp,
     /// An SMS text-enabled phone: a mobile.
@@ -89,6 +94,7 @@ impl MethodKind {
 /// digits alone cannot tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PhoneLine {
     /// Receives texts and calls.
     Mobile,
@@ -180,11 +186,13 @@ impl Method {
 /// A phone as a form submits it: the number as typed, the country picked beside it, and the
 /// kind of line the user says it is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PhoneChoice {
     /// The number as typed; see [`PhoneNumber::parse`] for what is accepted.
     pub number: String,
     /// The country calling code (`"1"`, `"44"`) that completes a national number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub default_calling_code: Option<String>,
     pub line: PhoneLine,
 }
@@ -215,10 +223,11 @@ impl PhoneChoice {
 /// "line":"mobile"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MethodChoice {
     AuthenticatorApp,
-    Sms(PhoneChoice),
-    Voice(PhoneChoice),
+    Sms(#[cfg_attr(feature = "uniffi", uniffi(name = "phone"))] PhoneChoice),
+    Voice(#[cfg_attr(feature = "uniffi", uniffi(name = "phone"))] PhoneChoice),
 }
 
 impl MethodChoice {

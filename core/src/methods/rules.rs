@@ -186,43 +186,37 @@ pub fn validate(primary: Option<&MethodChoice>, backup: Option<&MethodChoice>) -
 
 /// One line of the backup picker: a kind of method, and whether its number must differ from
 /// the primary's.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BackupOption {
     pub kind: MethodKind,
     /// The seed's "Different …": the backup's number may not be the primary's.
     pub different_number: bool,
+    /// The seed's wording: `"Different voice-enabled phone (landline or mobile)"`,
+    /// `"Authenticator app"`.
+    pub label: String,
 }
 
 impl BackupOption {
-    const fn new(kind: MethodKind, different_number: bool) -> Self {
-        Self { kind, different_number }
-    }
-
-    /// The seed's wording: `"Different voice-enabled phone (landline or mobile)"`,
-    /// `"Authenticator app"`.
-    pub fn label(&self) -> &'static str {
-        match (self.kind, self.different_number) {
+    fn new(kind: MethodKind, different_number: bool) -> Self {
+        let label = match (kind, different_number) {
             (MethodKind::Sms, true) => "Different SMS text-enabled phone (mobile)",
             (MethodKind::Voice, true) => "Different voice-enabled phone (landline or mobile)",
             (kind, _) => kind.label(),
-        }
+        };
+        Self { kind, different_number, label: label.to_owned() }
     }
 }
 
-const AFTER_PHONE: [BackupOption; 3] = [
-    BackupOption::new(MethodKind::Voice, true),
-    BackupOption::new(MethodKind::Sms, true),
-    BackupOption::new(MethodKind::AuthenticatorApp, false),
-];
-const AFTER_APP: [BackupOption; 2] =
-    [BackupOption::new(MethodKind::Sms, false), BackupOption::new(MethodKind::Voice, false)];
-
 /// The backups the seed allows for a primary of kind `primary`, in the seed's order.
-pub fn backup_options(primary: MethodKind) -> &'static [BackupOption] {
-    match primary {
-        MethodKind::Sms | MethodKind::Voice => &AFTER_PHONE,
-        MethodKind::AuthenticatorApp => &AFTER_APP,
-    }
+pub fn backup_options(primary: MethodKind) -> Vec<BackupOption> {
+    let options: &[(MethodKind, bool)] = match primary {
+        MethodKind::Sms | MethodKind::Voice => {
+            &[(MethodKind::Voice, true), (MethodKind::Sms, true), (MethodKind::AuthenticatorApp, false)]
+        }
+        MethodKind::AuthenticatorApp => &[(MethodKind::Sms, false), (MethodKind::Voice, false)],
+    };
+    options.iter().map(|&(kind, different)| BackupOption::new(kind, different)).collect()
 }
 
 #[cfg(test)]
@@ -232,7 +226,7 @@ mod tests {
 
     #[test]
     fn picker_labels_use_the_seeds_words() {
-        let labels: Vec<&str> = backup_options(MethodKind::Sms).iter().map(BackupOption::label).collect();
+        let labels: Vec<String> = backup_options(MethodKind::Sms).into_iter().map(|o| o.label).collect();
         assert_eq!(
             labels,
             [
@@ -241,7 +235,7 @@ mod tests {
                 "Authenticator app"
             ]
         );
-        let labels: Vec<&str> = backup_options(MethodKind::AuthenticatorApp).iter().map(BackupOption::label).collect();
+        let labels: Vec<String> = backup_options(MethodKind::AuthenticatorApp).into_iter().map(|o| o.label).collect();
         assert_eq!(labels, ["SMS text-enabled phone (mobile)", "Voice-enabled phone (landline or mobile)"]);
     }
 

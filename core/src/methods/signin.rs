@@ -7,11 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Method, MethodPair, PhoneLine, Role};
+use super::{Method, MethodPair, PhoneLine, Role, ShownMethod};
 
 /// The link under the code field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PromptLink {
     /// On the primary's screen: send the code to the backup instead.
     DidntReceiveCode,
@@ -29,27 +30,30 @@ impl PromptLink {
 }
 
 /// One state of the sign-in code screen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodePrompt {
     /// Which of the pair the code goes to.
     pub role: Role,
     /// Where the code goes.
-    pub method: Method,
+    pub method: ShownMethod,
     /// What the screen says, number masked: `"We sent a code by text message to +1 ••• ••• 0100."`.
     pub instruction: String,
     pub link: PromptLink,
+    /// The link's words, e.g. `"Didn't receive the code?"`.
+    pub link_label: String,
 }
 
 impl MethodPair {
     /// The screen for `role`'s method.
     pub fn prompt(&self, role: Role) -> CodePrompt {
-        let method = self.get(role).clone();
-        let instruction = instruction(&method);
+        let method = self.get(role);
+        let instruction = instruction(method);
         let link = match role {
             Role::Primary => PromptLink::DidntReceiveCode,
             Role::Backup => PromptLink::AccountRecovery,
         };
-        CodePrompt { role, method, instruction, link }
+        CodePrompt { role, method: method.into(), instruction, link, link_label: link.label().to_owned() }
     }
 
     /// The first screen of sign-in: the code goes to the primary.
@@ -114,7 +118,7 @@ mod tests {
         let pair = pair();
         let backup = pair.didnt_receive_code(Role::Primary).unwrap();
         assert_eq!(backup.role, Role::Backup);
-        assert_eq!(&backup.method, pair.fallback());
+        assert_eq!(&backup.method.check().unwrap(), pair.fallback());
         assert_eq!(backup.instruction, "We are calling your landline at +44 ••• ••• 0958 with a code.");
         assert_eq!(backup.link, PromptLink::AccountRecovery);
         assert_eq!(pair.didnt_receive_code(Role::Backup), None);
@@ -124,13 +128,5 @@ mod tests {
     fn an_authenticator_app_prompt_asks_for_its_code() {
         let pair = MethodPair::new(Method::AuthenticatorApp, pair().primary().clone()).unwrap();
         assert_eq!(pair.sign_in_prompt().instruction, "Enter the code from your authenticator app.");
-    }
-
-    #[test]
-    fn prompt_wire_form() {
-        let json = serde_json::to_value(pair().sign_in_prompt()).unwrap();
-        assert_eq!(json["role"], "primary");
-        assert_eq!(json["link"], "didnt_receive_code");
-        assert_eq!(json["method"]["kind"], "sms");
     }
 }

@@ -6,11 +6,13 @@
 //! caller passes the time, corrected for drift) or advancing an HOTP counter (the vault's job).
 
 use super::{Generator, Kind};
+use crate::secret::SecretString;
 
 /// Everything one row of a code screen needs at one instant.
 ///
 /// Codes are short-lived one-time values, not secrets, so `Debug` shows them.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeView {
     /// The code as typed, e.g. `"123456"` or Steam's `"2BX7K"`.
     pub code: String,
@@ -22,6 +24,7 @@ pub struct CodeView {
 
 /// Where the current period stands, and the code that follows it.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Timing {
     /// The period in seconds.
     pub period: u32,
@@ -33,6 +36,13 @@ pub struct Timing {
     pub next_code: String,
     /// [`next_code`](Self::next_code) grouped like [`CodeView::grouped`].
     pub next_grouped: String,
+}
+
+/// A code as the user typed it, its grouping undone: spaces and dashes dropped (codes are
+/// shown in groups, and some apps show them with a dash). The one clean-up the server, the
+/// client and HOTP resync apply before checking a typed code.
+pub fn ungroup(typed: &str) -> SecretString {
+    SecretString::new(typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>())
 }
 
 /// Splits a code into two groups separated by a space, the first never longer than the
@@ -89,6 +99,14 @@ pub fn view(generator: &Generator, unix_seconds: u64) -> CodeView {
 mod tests {
     use super::*;
     use crate::otp::{Algorithm, Params};
+
+    #[test]
+    fn a_typed_code_loses_its_grouping_and_nothing_else() {
+        for typed in ["123456", "123 456", " 123-456 ", "1 2 3\t4-5-6"] {
+            assert_eq!(ungroup(typed).expose(), "123456", "{typed:?}");
+        }
+        assert_eq!(ungroup("12a 456").expose(), "12a456", "letters are left for the check to refuse");
+    }
     use crate::secret::SecretBytes;
 
     /// RFC 6238's SHA-1 seed, so the codes below are the RFC's own or computed from it.

@@ -16,6 +16,7 @@ use crate::secret::SecretBytes;
 
 /// The hash behind the HMAC.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "OtpAlgorithm"))]
 pub enum Algorithm {
     Sha1,
     Sha256,
@@ -45,6 +46,7 @@ impl Algorithm {
 
 /// How the moving factor is chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "OtpKind"))]
 pub enum Kind {
     /// Time-based: the factor is `unix_time / period`.
     Totp { period: u32 },
@@ -77,6 +79,10 @@ pub const MAX_DIGITS: u8 = 8;
 pub const STEAM_DIGITS: u8 = 5;
 /// Longest period accepted. A day is far beyond anything issued and keeps arithmetic safe.
 pub const MAX_PERIOD: u32 = 86_400;
+
+/// RFC 6238's time step, and the one a URI, an import or a service means when it names none:
+/// 30 seconds.
+pub const STANDARD_PERIOD: u32 = 30;
 /// Shortest key accepted at all (80 bits, what many real services issue). RFC 4226 asks for
 /// 128; shorter keys are accepted with a warning instead of refused (see [`Credential::is_short_key`]).
 pub const MIN_SECRET_BYTES: usize = 10;
@@ -87,9 +93,11 @@ pub const MAX_SECRET_BYTES: usize = 128;
 
 /// Everything about a credential except its secret and its names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "OtpParams"))]
 pub struct Params {
     pub kind: Kind,
     pub algorithm: Algorithm,
+    /// Code length: 6 to 8, or 5 for Steam.
     pub digits: u8,
 }
 
@@ -117,7 +125,7 @@ impl Params {
     }
 
     pub fn steam() -> Self {
-        Self { kind: Kind::Steam { period: 30 }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
+        Self { kind: Kind::Steam { period: STANDARD_PERIOD }, algorithm: Algorithm::Sha1, digits: STEAM_DIGITS }
     }
 
     /// Checks the parameters a code generator depends on.
@@ -289,5 +297,53 @@ impl Credential {
     /// True when the key is shorter than RFC 4226's 128 bits (accepted, but worth a warning).
     pub fn is_short_key(&self) -> bool {
         self.secret.len() < RECOMMENDED_SECRET_BYTES
+    }
+
+    /// Everything but the secret, for a screen.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            issuer: self.issuer.clone(),
+            account: self.account.clone(),
+            params: self.params,
+            short_key: self.is_short_key(),
+        }
+    }
+}
+
+/// What a screen shows of a credential before it is added (an import's preview, a scanned
+/// URI's confirmation): everything but the secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "CredentialSummary"))]
+pub struct Summary {
+    /// The service, e.g. "GitHub"; empty when the source did not say.
+    pub issuer: String,
+    /// The account at that service.
+    pub account: String,
+    pub params: Params,
+    /// The key is shorter than RFC 4226's 128 bits: accepted, worth a warning.
+    pub short_key: bool,
+}
+
+impl Summary {
+    /// "Issuer (account)", or whichever of the two there is.
+    pub fn name(&self) -> String {
+        match (self.issuer.is_empty(), self.account.is_empty()) {
+            (true, _) => self.account.clone(),
+            (false, true) => self.issuer.clone(),
+            (false, false) => format!("{} ({})", self.issuer, self.account),
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    /// "GitHub (ada), totp SHA1 6 digits every 30 s".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.params;
+        write!(f, "{}, ", self.name())?;
+        match p.kind {
+            Kind::Totp { period } => write!(f, "totp {} {} digits every {period} s", p.algorithm.as_str(), p.digits),
+            Kind::Hotp { counter } => write!(f, "hotp {} {} digits counter {counter}", p.algorithm.as_str(), p.digits),
+            Kind::Steam { period } => write!(f, "steam every {period} s"),
+        }
     }
 }

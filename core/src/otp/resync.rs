@@ -10,6 +10,7 @@
 //! Why a bound: every step is an HMAC, and a wide window makes chance matches likelier, so
 //! the look-ahead is at most [`MAX_LOOK_AHEAD`].
 
+use super::display::ungroup;
 use super::{Generator, InvalidParam, Kind};
 use crate::secret::ct_eq;
 
@@ -38,6 +39,9 @@ pub fn resync(
     if look_ahead > MAX_LOOK_AHEAD {
         return Err(InvalidParam::new("look_ahead", format!("must be at most {MAX_LOOK_AHEAD}, got {look_ahead}")));
     }
+    // Typed codes: their grouping undone the one way every typed code is.
+    let (code1, code2) = (ungroup(code1), ungroup(code2));
+    let (code1, code2) = (code1.expose(), code2.expose());
     for (field, code) in [("code1", code1), ("code2", code2)] {
         if code.len() != usize::from(params.digits) || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(InvalidParam::new(field, format!("must be {} decimal digits", params.digits)));
@@ -143,9 +147,9 @@ mod tests {
             })
             .unwrap();
         // The hardware token is at counter 5 and shows 254676 then 287922.
-        assert!(vault.resync_hotp(&entry.id, ("111111", "222222"), 0, 100).unwrap().is_none());
+        assert!(vault.resync_hotp(&entry.id, ("111111", "222222"), Some(0), Some(100)).unwrap().is_none());
         assert_eq!(vault.get(&entry.id).unwrap().params.kind, Kind::Hotp { counter: 0 }, "no match, no change");
-        let moved = vault.resync_hotp(&entry.id, (RFC_4226[5], RFC_4226[6]), 0, 100).unwrap().unwrap();
+        let moved = vault.resync_hotp(&entry.id, (RFC_4226[5], RFC_4226[6]), None, None).unwrap().unwrap();
         assert_eq!(moved.params.kind, Kind::Hotp { counter: 7 });
         assert_eq!(vault.code(&entry.id, 0).unwrap(), RFC_4226[7]);
         drop(vault);

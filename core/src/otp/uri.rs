@@ -206,7 +206,8 @@ pub fn parse_noting(uri: &str) -> Result<(Credential, Vec<Leniency>), UriError> 
             Kind::Hotp { counter }
         }
         KindName::Totp | KindName::Steam => {
-            let period = q.period.map(|raw| parse_number::<u32>("period", raw)).transpose()?.unwrap_or(30);
+            let period =
+                q.period.map(|raw| parse_number::<u32>("period", raw)).transpose()?.unwrap_or(super::STANDARD_PERIOD);
             if steam { Kind::Steam { period } } else { Kind::Totp { period } }
         }
     };

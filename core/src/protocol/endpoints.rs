@@ -37,11 +37,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ClientInfo, ClientKind, MethodChoice, MethodKind, MethodSummary, Role, SignedEnvelope, TrustLoss};
+use crate::secret::SecretString;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateLogin {
     pub email: String,
-    pub password: String,
+    pub password: SecretString,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,11 +53,11 @@ pub struct LoginCreated {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignIn {
     pub email: String,
-    pub password: String,
+    pub password: SecretString,
     pub client: ClientInfo,
     /// The token of "Don't ask for codes on this device", when this device holds one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_token: Option<String>,
+    pub trust_token: Option<SecretString>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,7 +66,7 @@ pub enum SignInResponse {
     /// Trusted device, correct password: no code asked.
     SignedIn(SignedIn),
     /// Two-step verification is not enabled yet: the session may only enroll.
-    EnrollmentRequired { session: String, login_id: String },
+    EnrollmentRequired { session: SecretString, login_id: String },
     /// A second step is needed.
     CodeRequired(CodeRequired),
 }
@@ -86,10 +87,10 @@ pub struct CodeRequired {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
     pub login_id: String,
-    pub session: String,
+    pub session: SecretString,
     /// Present when the user chose "Don't ask for codes on this device".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_token: Option<String>,
+    pub trust_token: Option<SecretString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_expires_at: Option<u64>,
 }
@@ -100,6 +101,7 @@ pub struct SendCode {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeSent {
     pub to: Role,
     pub method: MethodSummary,
@@ -107,7 +109,7 @@ pub struct CodeSent {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyCode {
-    pub code: String,
+    pub code: SecretString,
     /// "Don't ask for codes on this device".
     #[serde(default)]
     pub remember_device: bool,
@@ -120,6 +122,7 @@ pub struct StartPush {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushStarted {
     pub challenge_id: String,
     /// Shown on the sign-in screen; the user types it on the phone.
@@ -147,7 +150,7 @@ pub struct EnrollmentStarted {
     /// The otpauth URI for the authenticator app, when one of the methods is an app. It holds
     /// the seed: the app adds it to its vault and never shows or logs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authenticator_uri: Option<String>,
+    pub authenticator_uri: Option<SecretString>,
     /// Methods that still need a code before two-step verification is on.
     pub pending: Vec<Role>,
 }
@@ -155,10 +158,11 @@ pub struct EnrollmentStarted {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifyMethod {
     pub role: Role,
-    pub code: String,
+    pub code: SecretString,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EnrollmentStatus {
     pub pending: Vec<Role>,
     /// True once both methods are verified.
@@ -169,7 +173,7 @@ pub struct EnrollmentStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeMethods {
     pub proof_role: Role,
-    pub proof_code: String,
+    pub proof_code: SecretString,
     pub primary: MethodChoice,
     pub backup: MethodChoice,
 }
@@ -179,7 +183,7 @@ pub struct RegisterDevice {
     /// The device's ES256 public key, an uncompressed P-256 point, base64url.
     pub public_key: String,
     pub platform: String,
-    pub push_token: String,
+    pub push_token: SecretString,
     pub app_version: String,
 }
 
@@ -204,6 +208,7 @@ pub struct AnswerAccepted {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AnswerOutcome {
     Approved,
     Denied,
@@ -226,7 +231,7 @@ pub struct TrustSummary {
 pub struct Logout {
     /// This device's trust token, revoked with the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_token: Option<String>,
+    pub trust_token: Option<SecretString>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,13 +245,14 @@ pub struct Outbox {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OutboxMessage {
     /// E.164 number.
     pub to: String,
     pub channel: MethodKind,
-    pub text: String,
+    pub text: SecretString,
     /// The code inside `text`, for tests and the demo.
-    pub code: String,
+    pub code: SecretString,
     pub sent_at: u64,
 }
 
@@ -322,4 +328,140 @@ pub struct TrustRevoked {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdvanceClock {
     pub advance_seconds: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::ClientKind;
+
+    fn secret(n: u32) -> SecretString {
+        SecretString::new(format!("SECRET-{n}-value"))
+    }
+
+    fn client() -> ClientInfo {
+        ClientInfo { device_id: "d".into(), kind: ClientKind::App, app_version: "1".into(), user_agent: "ua".into() }
+    }
+
+    /// Every body that carries a password, a session, a trust token, a code, a push token or a
+    /// seed: its `Debug` (what a log line or a panic shows) holds none of them, and its JSON
+    /// still does (the wire form is unchanged).
+    #[test]
+    fn no_secret_of_any_body_shows_in_its_debug_output() {
+        let signed =
+            SignedIn { login_id: "l".into(), session: secret(3), trust_token: Some(secret(4)), trust_expires_at: None };
+        let bodies: Vec<(String, String)> = vec![
+            (
+                format!("{:?}", CreateLogin { email: "e".into(), password: secret(1) }),
+                serde_json::to_string(&CreateLogin { email: "e".into(), password: secret(1) }).unwrap(),
+            ),
+            (
+                format!(
+                    "{:?}",
+                    SignIn { email: "e".into(), password: secret(1), client: client(), trust_token: Some(secret(2)) }
+                ),
+                serde_json::to_string(&SignIn {
+                    email: "e".into(),
+                    password: secret(1),
+                    client: client(),
+                    trust_token: Some(secret(2)),
+                })
+                .unwrap(),
+            ),
+            (
+                format!("{:?}", SignInResponse::SignedIn(signed.clone())),
+                serde_json::to_string(&SignInResponse::SignedIn(signed.clone())).unwrap(),
+            ),
+            (
+                format!("{:?}", SignInResponse::EnrollmentRequired { session: secret(5), login_id: "l".into() }),
+                serde_json::to_string(&SignInResponse::EnrollmentRequired { session: secret(5), login_id: "l".into() })
+                    .unwrap(),
+            ),
+            (
+                format!("{:?}", AttemptStatus::SignedIn(signed.clone())),
+                serde_json::to_string(&AttemptStatus::SignedIn(signed)).unwrap(),
+            ),
+            (
+                format!("{:?}", VerifyCode { code: secret(6), remember_device: true }),
+                serde_json::to_string(&VerifyCode { code: secret(6), remember_device: true }).unwrap(),
+            ),
+            (
+                format!("{:?}", EnrollmentStarted { authenticator_uri: Some(secret(7)), pending: vec![] }),
+                serde_json::to_string(&EnrollmentStarted { authenticator_uri: Some(secret(7)), pending: vec![] })
+                    .unwrap(),
+            ),
+            (
+                format!("{:?}", VerifyMethod { role: Role::Primary, code: secret(8) }),
+                serde_json::to_string(&VerifyMethod { role: Role::Primary, code: secret(8) }).unwrap(),
+            ),
+            (
+                format!(
+                    "{:?}",
+                    ChangeMethods {
+                        proof_role: Role::Backup,
+                        proof_code: secret(9),
+                        primary: MethodChoice::AuthenticatorApp,
+                        backup: MethodChoice::AuthenticatorApp
+                    }
+                ),
+                serde_json::to_string(&ChangeMethods {
+                    proof_role: Role::Backup,
+                    proof_code: secret(9),
+                    primary: MethodChoice::AuthenticatorApp,
+                    backup: MethodChoice::AuthenticatorApp,
+                })
+                .unwrap(),
+            ),
+            (
+                format!(
+                    "{:?}",
+                    RegisterDevice {
+                        public_key: "k".into(),
+                        platform: "p".into(),
+                        push_token: secret(10),
+                        app_version: "1".into()
+                    }
+                ),
+                serde_json::to_string(&RegisterDevice {
+                    public_key: "k".into(),
+                    platform: "p".into(),
+                    push_token: secret(10),
+                    app_version: "1".into(),
+                })
+                .unwrap(),
+            ),
+            (
+                format!("{:?}", Logout { trust_token: Some(secret(11)) }),
+                serde_json::to_string(&Logout { trust_token: Some(secret(11)) }).unwrap(),
+            ),
+            (
+                format!(
+                    "{:?}",
+                    Outbox {
+                        messages: vec![OutboxMessage {
+                            to: "+1".into(),
+                            channel: MethodKind::Sms,
+                            text: secret(12),
+                            code: secret(13),
+                            sent_at: 0
+                        }]
+                    }
+                ),
+                serde_json::to_string(&Outbox {
+                    messages: vec![OutboxMessage {
+                        to: "+1".into(),
+                        channel: MethodKind::Sms,
+                        text: secret(12),
+                        code: secret(13),
+                        sent_at: 0,
+                    }],
+                })
+                .unwrap(),
+            ),
+        ];
+        for (debug, json) in bodies {
+            assert!(!debug.contains("SECRET-"), "a secret in {debug}");
+            assert!(json.contains("SECRET-"), "the wire form lost its secret: {json}");
+        }
+    }
 }

@@ -41,6 +41,11 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The code as it is spelt on the wire (`"wrong_state"`): serde's name for it.
+    pub fn as_str(self) -> String {
+        super::wire_name(&self)
+    }
+
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidRequest | ErrorCode::RuleViolation | ErrorCode::UnsupportedVersion => 400,

@@ -37,6 +37,7 @@ pub enum SignatureError {
 
 /// What the user judges a sign-in by.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ChallengeContext {
     pub ip: String,
     /// Approximate, e.g. "Seattle, US"; "Unknown" when it cannot be told.
@@ -66,6 +67,7 @@ pub struct Challenge {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Decision {
     Approve,
     Deny,

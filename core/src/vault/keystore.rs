@@ -34,6 +34,7 @@ pub trait KeyStore: Send + Sync {
 /// Argon2id cost. Stored inside each wrapped key, so it can be raised later without
 /// breaking existing vaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "KdfCost"))]
 pub struct KdfParams {
     pub memory_kib: u32,
     pub iterations: u32,

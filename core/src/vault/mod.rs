@@ -34,6 +34,7 @@ use seal::{DataKey, entry_ad, legacy_entry_ad, state_ad};
 
 /// One credential as listed: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Entry {
     /// Random, stable, and bound into the sealed secret.
     pub id: String,
@@ -49,6 +50,7 @@ pub struct Entry {
 /// The code an entry shows at a refresh; HOTP entries show none until asked, because
 /// asking advances their counter.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EntryCode {
     pub id: String,
     pub code: Option<CodeView>,
@@ -397,18 +399,28 @@ impl Vault {
 
     /// Resynchronises an HOTP entry from two consecutive codes of the other side (see
     /// [`crate::otp::resync`]): searches counters `from_counter ..= from_counter + look_ahead`
-    /// and, on a match, saves the counter after the second code in one statement. `None`, and
-    /// nothing changed, when no counter in the window makes both codes.
+    /// (by default from the entry's own counter, [`DEFAULT_LOOK_AHEAD`] ahead) and, on a
+    /// match, saves the counter after the second code in one statement. `None`, and nothing
+    /// changed, when no counter in the window makes both codes. A time-based entry is refused
+    /// by its kind.
+    ///
+    /// [`DEFAULT_LOOK_AHEAD`]: crate::otp::resync::DEFAULT_LOOK_AHEAD
     pub fn resync_hotp(
         &mut self,
         id: &str,
         codes: (&str, &str),
-        from_counter: u64,
-        look_ahead: u64,
+        from_counter: Option<u64>,
+        look_ahead: Option<u64>,
     ) -> Result<Option<Entry>> {
         let index = self.index_of(id)?;
-        let found =
-            crate::otp::resync::resync(&self.slots[index].generator, codes.0, codes.1, from_counter, look_ahead)?;
+        let own = match self.slots[index].entry.params.kind {
+            Kind::Hotp { counter } => counter,
+            // resync refuses a time-based entry by its kind; the start is then irrelevant.
+            Kind::Totp { .. } | Kind::Steam { .. } => 0,
+        };
+        let from = from_counter.unwrap_or(own);
+        let look_ahead = look_ahead.unwrap_or(crate::otp::resync::DEFAULT_LOOK_AHEAD);
+        let found = crate::otp::resync::resync(&self.slots[index].generator, codes.0, codes.1, from, look_ahead)?;
         let Some(next) = found else { return Ok(None) };
         // advance_counter stores `used + 1`: the counter after code2 is `next`.
         self.advance_counter(index, next - 1)?;
@@ -717,17 +729,16 @@ fn owner_only(options: &mut OpenOptions) -> &mut OpenOptions {
 mod fixtures {
     use super::*;
 
-    /// Writes `tests/fixtures/vault-v1.sqlite`, the old-version vault the upgrade test opens.
-    /// Run by hand only when adding a fixture: `cargo test -p twostep-core write_v1_fixture -- --ignored`.
-    /// The committed file must stay as it was written by version 1; never regenerate it
-    /// after a schema change.
-    #[test]
-    #[ignore = "writes a committed fixture"]
-    fn write_v1_fixture() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vault-v1.sqlite");
+    /// Writes `tests/fixtures/vault-v{version}.sqlite`, an old-version vault the upgrade test
+    /// opens: the key (passphrase "fixture") and one TOTP entry, "Fixture:ada" with the RFC
+    /// 6238 seed. Run by hand only when a migration is added, for the version before it:
+    /// `cargo test -p twostep-core write_v3_fixture -- --ignored`. A committed file must stay as
+    /// its version wrote it; never regenerate one after a schema change.
+    fn write_fixture(version: u32) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/vault-v{version}.sqlite"));
         let _ = std::fs::remove_file(&path);
         let mut conn = Connection::open(&path).unwrap();
-        schema::create_at_version(&mut conn, 1).unwrap();
+        schema::create_at_version(&mut conn, version).unwrap();
         let store =
             PassphraseKeyStore::with_params("fixture", KdfParams { memory_kib: 256, iterations: 1, parallelism: 1 });
         let (key, raw) = DataKey::generate();
@@ -743,6 +754,28 @@ mod fixtures {
             params![id, key.seal(b"12345678901234567890", &legacy_entry_ad(id))],
         )
         .unwrap();
+        if version >= 2 {
+            // What that version's code wrote with an entry: its place and its update time.
+            conn.execute("UPDATE entries SET position = 0, updated_at = created_at", []).unwrap();
+        }
         conn.execute_batch("VACUUM").unwrap();
+    }
+
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v1_fixture() {
+        write_fixture(1);
+    }
+
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v2_fixture() {
+        write_fixture(2);
+    }
+
+    #[test]
+    #[ignore = "writes a committed fixture"]
+    fn write_v3_fixture() {
+        write_fixture(3);
     }
 }

@@ -1,9 +1,10 @@
 //! The vault's schema and its migrations.
 //!
 //! The schema is the sum of the `.sql` steps in `migrations/`, applied in order; the version
-//! is SQLite's `user_version`. A fresh vault and an upgraded one run the very same steps, and
-//! a test upgrades a real version-1 file to prove it. A vault from a newer build is refused,
-//! never downgraded.
+//! is SQLite's `user_version`. What they add up to is committed in `schema.sql` ([`SNAPSHOT`]):
+//! tests check a fresh vault and a vault upgraded from each old version's committed fixture
+//! against it, so a migration that changes the schema also changes that file, in review. A
+//! vault from a newer build is refused, never downgraded.
 
 use rusqlite::{Connection, Transaction};
 
@@ -16,6 +17,10 @@ const MIGRATIONS: &[&str] = &[
 
 /// The version this build writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The schema of [`CURRENT_VERSION`] as [`describe`] writes it, committed.
+#[doc(hidden)]
+pub const SNAPSHOT: &str = include_str!("schema.sql");
 
 pub fn version(conn: &Connection) -> rusqlite::Result<u32> {
     conn.query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -41,18 +46,18 @@ pub fn create_at_version(conn: &mut Connection, to: u32) -> rusqlite::Result<()>
     tx.commit()
 }
 
-/// The schema as SQLite reports it, for comparing an upgraded vault with a fresh one.
+/// The schema as SQLite reports it, one statement per object ordered by kind and name, and
+/// the version: the form of [`SNAPSHOT`].
 #[doc(hidden)]
-pub fn describe(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")?;
-    let rows = stmt.query_map([], |r| {
-        Ok(format!(
-            "{} {} {}",
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, Option<String>>(2)?.unwrap_or_default()
-        ))
-    })?;
-    rows.collect()
+pub fn describe(conn: &Connection) -> rusqlite::Result<String> {
+    let mut stmt = conn.prepare(
+        "SELECT sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL ORDER BY type, name",
+    )?;
+    let statements = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = format!("PRAGMA user_version = {};\n", version(conn)?);
+    for s in statements {
+        out.push_str(&s);
+        out.push_str(";\n");
+    }
+    Ok(out)
 }

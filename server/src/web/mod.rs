@@ -12,7 +12,7 @@
 //! - its **version** is its `User-Agent`: a browser update ends trust as `app_updated`;
 //! - its **network** is the TCP peer, as for the app.
 //!
-//! Words come from core: where the code went ([`signin::instruction`]), the link labels,
+//! Words come from core: where the code went ([`text::instruction`]), the link labels,
 //! [`TrustLoss::message`](twostep_core::protocol::TrustLoss::message), the trusted-device count. The words for what only a browser has
 //! (no cookie, cookies blocked) are here. Forms are protected by [`csrf`]; pages are in
 //! [`html`]. Owns no table and no rule.
@@ -35,13 +35,16 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use twostep_core::flows::settings::{REQUIRE_CODES_DONE, REQUIRE_CODES_LABEL, trusted_devices_label};
-use twostep_core::flows::signin::{self, PUSH_EXPIRED, PUSH_NOT_APPROVED, REMEMBER_DEVICE_LABEL};
+use twostep_core::flows::text::{
+    self, PUSH_EXPIRED, PUSH_NOT_APPROVED, REMEMBER_DEVICE_LABEL, REQUIRE_CODES_DONE, REQUIRE_CODES_LABEL,
+    trusted_devices_label,
+};
 use twostep_core::methods::{MethodChoice, PhoneChoice, PhoneLine, PromptLink};
 use twostep_core::protocol::endpoints::{
     AttemptStatus, Enroll, Logout, SendCode, SignIn, SignInResponse, SignedIn, StartPush, VerifyCode, VerifyMethod,
 };
 use twostep_core::protocol::{ClientInfo, ClientKind, ErrorCode, MethodKind, MethodSummary, Role};
+use twostep_core::secret::SecretString;
 
 use self::cookies::{Jar, Kind, LONGEST, Policy};
 use crate::app::{self, App, Shared};
@@ -265,11 +268,11 @@ async fn sign_in(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fie
     let device_id = visit.device_id(&mut cookies);
     let csrf = visit.csrf(&mut cookies);
     let email = field(&fields, "email").to_owned();
-    let trust_token = visit.cookie(Kind::Trust).map(str::to_owned);
+    let trust_token = visit.cookie(Kind::Trust).map(SecretString::from);
     let presented_trust = trust_token.is_some();
     let req = SignIn {
         email: email.clone(),
-        password: field(&fields, "password").to_owned(),
+        password: field(&fields, "password").into(),
         client: visit.client(device_id),
         trust_token,
     };
@@ -281,7 +284,7 @@ async fn sign_in(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fie
             if blocked {
                 return page(StatusCode::OK, cookies, html::signed_in_without_cookies(SIGNED_IN_WITHOUT_COOKIES));
             }
-            sessions_cookies(&app, &visit, &mut cookies, &session);
+            sessions_cookies(&app, &visit, &mut cookies, session.expose());
             redirect(cookies, "/enroll")
         }
         Ok(SignInResponse::SignedIn(signed)) => signed_in(&app, &visit, cookies, signed),
@@ -332,7 +335,7 @@ impl Prompt<'_> {
             attempt: self.attempt,
             role: self.role.as_str(),
             method: self.method,
-            instruction: &signin::instruction(self.method),
+            instruction: &text::instruction(self.method),
             link: link.label(),
             can_use_backup: link == PromptLink::DidntReceiveCode,
             push_available: self.push_available,
@@ -389,9 +392,9 @@ fn signed_in(app: &App, visit: &Visit, mut cookies: Vec<HeaderValue>, signed: Si
     if visit.brought_no_cookie() {
         return page(StatusCode::OK, cookies, html::signed_in_without_cookies(SIGNED_IN_WITHOUT_COOKIES));
     }
-    sessions_cookies(app, visit, &mut cookies, &signed.session);
+    sessions_cookies(app, visit, &mut cookies, signed.session.expose());
     if let Some(token) = &signed.trust_token {
-        cookies.push(visit.policy.set(Kind::Trust, token, Some(LONGEST)));
+        cookies.push(visit.policy.set(Kind::Trust, token.expose(), Some(LONGEST)));
     }
     redirect(cookies, "/settings")
 }
@@ -401,7 +404,7 @@ async fn verify_code(State(app): State<Shared>, visit: Visit, Form(fields): Form
         return refused;
     }
     let attempt = field(&fields, "attempt").to_owned();
-    let req = VerifyCode { code: field(&fields, "code").to_owned(), remember_device: fields.contains_key("remember") };
+    let req = VerifyCode { code: field(&fields, "code").into(), remember_device: fields.contains_key("remember") };
     let peer = visit.peer;
     match app::run(&app, move |app| attempts::verify_code(app, &attempt, req, peer)).await {
         Ok(signed) => signed_in(&app, &visit, Vec::new(), signed),
@@ -643,11 +646,11 @@ async fn enroll(State(app): State<Shared>, visit: Visit, Form(fields): Form<Fiel
     };
     match started {
         Ok(started) => {
-            let secret = started.authenticator_uri.as_deref().and_then(|uri| {
+            let secret = started.authenticator_uri.as_ref().map(|u| u.expose()).and_then(|uri| {
                 let query = uri.split_once('?')?.1;
                 query.split('&').find_map(|p| p.strip_prefix("secret=")).map(str::to_owned)
             });
-            let key = secret.as_deref().zip(started.authenticator_uri.as_deref());
+            let key = secret.as_deref().zip(started.authenticator_uri.as_ref().map(|u| u.expose()));
             verify_form(&app, &visit, &session, key, None, StatusCode::OK)
         }
         Err(e) => enroll_form(&visit, &email, &fields, Some(&say(&e)), StatusCode::UNPROCESSABLE_ENTITY),
@@ -687,7 +690,7 @@ async fn enroll_verify(State(app): State<Shared>, visit: Visit, Form(fields): Fo
     };
     for role in [Role::Primary, Role::Backup] {
         let Some(code) = fields.get(&format!("code_{}", role.as_str())) else { continue };
-        let req = VerifyMethod { role, code: code.clone() };
+        let req = VerifyMethod { role, code: code.as_str().into() };
         let verified = {
             let session = session.clone();
             app::run(&app, move |app| enrollment::verify(app, &session, req)).await

@@ -50,18 +50,26 @@ async fn production_like() -> (Harness, Arc<Captured>, SecretBytes, Vec<String>,
                 primary: MethodChoice::AuthenticatorApp,
                 backup: MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)),
             },
-            Some(&session),
+            Some(session.expose()),
         )
         .await
         .ok();
-    let seed = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap().secret;
+    let seed = uri::parse(started.authenticator_uri.as_ref().unwrap().expose()).unwrap().secret;
     let mut codes = vec![sender.last_code()];
-    h.post("/v1/enrollment/verify", &VerifyMethod { role: Role::Primary, code: totp(&seed, h.now()) }, Some(&session))
-        .await
-        .ok::<EnrollmentStatus>();
-    h.post("/v1/enrollment/verify", &VerifyMethod { role: Role::Backup, code: codes[0].clone() }, Some(&session))
-        .await
-        .ok::<EnrollmentStatus>();
+    h.post(
+        "/v1/enrollment/verify",
+        &VerifyMethod { role: Role::Primary, code: totp(&seed, h.now()).into() },
+        Some(session.expose()),
+    )
+    .await
+    .ok::<EnrollmentStatus>();
+    h.post(
+        "/v1/enrollment/verify",
+        &VerifyMethod { role: Role::Backup, code: codes[0].clone().into() },
+        Some(session.expose()),
+    )
+    .await
+    .ok::<EnrollmentStatus>();
     let c = h.code_required("ada@example.com", laptop(), None).await;
     h.post(&format!("/v1/signin/{}/send", c.attempt_id), &SendCode { to: Role::Backup }, None).await.ok::<CodeSent>();
     codes.push(sender.last_code());
@@ -83,7 +91,7 @@ async fn attack_a_copy_of_the_database_holds_no_code_seed_or_attempt_id_in_clear
     assert!(!contains(&bytes, seed.expose()), "the TOTP seed is in the file");
     assert!(!contains(&bytes, attempt_id.as_bytes()), "the attempt id is in the file");
     // The sender still got the whole message, and the outbox says only that a code was sent.
-    assert!(sender.0.lock().unwrap()[0].text.contains(&codes[0]));
+    assert!(sender.0.lock().unwrap()[0].text.expose().contains(&codes[0]));
     let outbox = h.outbox("ada@example.com");
     assert_eq!(outbox.len(), 2);
     assert!(outbox.iter().all(|m| m.code.is_empty() && m.text.is_empty() && m.to == SMS_E164));
@@ -183,7 +191,11 @@ async fn a_version_1_database_has_its_plain_seed_and_key_sealed_at_the_next_star
     // And the seed still works: the owner signs in with their authenticator app.
     let c = h.code_required("ada@example.com", laptop(), None).await;
     let code = totp(&seed, h.now());
-    h.post(&format!("/v1/signin/{}/verify", c.attempt_id), &VerifyCode { code, remember_device: false }, None)
-        .await
-        .ok::<SignedIn>();
+    h.post(
+        &format!("/v1/signin/{}/verify", c.attempt_id),
+        &VerifyCode { code: code.into(), remember_device: false },
+        None,
+    )
+    .await
+    .ok::<SignedIn>();
 }

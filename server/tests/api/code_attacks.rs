@@ -9,7 +9,7 @@ fn change_with(code: String) -> ChangeMethods {
     use twostep_core::methods::{MethodChoice, PhoneChoice};
     ChangeMethods {
         proof_role: Role::Backup,
-        proof_code: code,
+        proof_code: code.into(),
         primary: MethodChoice::AuthenticatorApp,
         backup: MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)),
     }
@@ -27,7 +27,8 @@ async fn attack_proof_codes_cannot_be_flooded_then_guessed() {
     let e = send().await.refused(ErrorCode::RateLimited);
     assert!(e.retry_after.is_some_and(|s| s > 0 && s <= 600), "{e:?}");
     // Only the newest code is valid: the pile of older ones cannot be guessed at.
-    let codes: Vec<String> = h.outbox("ada@example.com").iter().rev().take(2).map(|m| m.code.clone()).collect();
+    let codes: Vec<String> =
+        h.outbox("ada@example.com").iter().rev().take(2).map(|m| m.code.expose().to_owned()).collect();
     let (newest, older) = (codes[0].clone(), codes[1].clone());
     if older != newest {
         h.post("/v1/methods/change", &change_with(older), Some(&account.session)).await.refused(ErrorCode::WrongCode);
@@ -100,7 +101,7 @@ async fn re_enroll_until_refused(
 async fn enrollment_session(h: &Harness, email: &str) -> String {
     h.create_login(email).await;
     match h.sign_in_as(email, laptop(), None).await.ok() {
-        SignInResponse::EnrollmentRequired { session, .. } => session,
+        SignInResponse::EnrollmentRequired { session, .. } => session.expose().to_owned(),
         other => panic!("expected enrollment_required, got {other:?}"),
     }
 }

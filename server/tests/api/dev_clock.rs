@@ -68,12 +68,12 @@ async fn over_http_trust_expires_after_thirty_days() {
     let (token, expires_at) = (signed.trust_token.unwrap(), signed.trust_expires_at.unwrap());
     assert_eq!(expires_at, h.server_now().await - 30 + 30 * 86_400);
     until(&h, expires_at - 1).await;
-    match h.sign_in_as("ada@example.com", laptop(), Some(&token)).await.ok() {
+    match h.sign_in_as("ada@example.com", laptop(), Some(token.expose())).await.ok() {
         SignInResponse::SignedIn(_) => {}
         other => panic!("still trusted a second before, got {other:?}"),
     }
     until(&h, expires_at).await;
-    let c = h.code_required("ada@example.com", laptop(), Some(&token)).await;
+    let c = h.code_required("ada@example.com", laptop(), Some(token.expose())).await;
     assert_eq!(c.trust_lost, Some(TrustLoss::Expired));
 }
 
@@ -86,15 +86,15 @@ async fn over_http_a_session_expires_after_twelve_hours() {
     let signed: SignedIn = h
         .post(
             &format!("/v1/signin/{}/verify", attempt.attempt_id),
-            &VerifyCode { code: account.totp_at(h.now()), remember_device: false },
+            &VerifyCode { code: account.totp_at(h.now()).into(), remember_device: false },
             None,
         )
         .await
         .ok();
     until(&h, started + 12 * 3600 - 1).await;
-    h.get("/v1/trust", Some(&signed.session)).await.ok::<TrustSummary>();
+    h.get("/v1/trust", Some(signed.session.expose())).await.ok::<TrustSummary>();
     until(&h, started + 12 * 3600).await;
-    h.get("/v1/trust", Some(&signed.session)).await.refused(ErrorCode::Unauthorized);
+    h.get("/v1/trust", Some(signed.session.expose())).await.refused(ErrorCode::Unauthorized);
 }
 
 #[tokio::test]

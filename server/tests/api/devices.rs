@@ -108,12 +108,12 @@ async fn logout_removes_this_devices_push_registration_only() {
     let account = h.enrolled("ada@example.com").await;
     let other = register_phone(&h, &account.session).await; // made from "laptop-1"
     let on_phone = h.sign_in_with_code(&account, client_info("phone-1", "3.2.0"), false).await;
-    let phone = register_phone(&h, &on_phone.session).await;
-    let listed = devices(&h, &on_phone.session).await.devices;
+    let phone = register_phone(&h, on_phone.session.expose()).await;
+    let listed = devices(&h, on_phone.session.expose()).await.devices;
     let this: Vec<bool> = listed.iter().map(|d| d.this_device).collect();
     assert_eq!(this, [false, true]);
 
-    h.post("/v1/logout", &Logout { trust_token: None }, Some(&on_phone.session)).await.ok::<LoggedOut>();
+    h.post("/v1/logout", &Logout { trust_token: None }, Some(on_phone.session.expose())).await.ok::<LoggedOut>();
     let left: Vec<String> = devices(&h, &account.session).await.devices.into_iter().map(|d| d.device_id).collect();
     assert_eq!(left, [other.device_id]);
     let e = fetch_raw(&h, &phone, &proof(&phone, h.now())).await.refused(ErrorCode::UnknownDevice);
@@ -131,11 +131,11 @@ async fn one_trusted_browser_can_be_revoked_and_the_others_stay_trusted() {
     // A trusted sign-in marks its trust as used.
     let used_at = h.now();
     let SignInResponse::SignedIn(again) =
-        h.sign_in_as("ada@example.com", client_info("laptop-1", "128.0"), Some(&home_token)).await.ok()
+        h.sign_in_as("ada@example.com", client_info("laptop-1", "128.0"), Some(home_token.expose())).await.ok()
     else {
         panic!("laptop-1 is trusted")
     };
-    let listed: TrustedDevices = h.get("/v1/trust/devices", Some(&again.session)).await.ok();
+    let listed: TrustedDevices = h.get("/v1/trust/devices", Some(again.session.expose())).await.ok();
     assert_eq!(listed.devices.len(), 2);
     let laptop1 = listed.devices.iter().find(|d| d.this_device).expect("this device is marked");
     assert_eq!(laptop1.user_agent, "Firefox 128 on Linux");
@@ -152,14 +152,14 @@ async fn one_trusted_browser_can_be_revoked_and_the_others_stay_trusted() {
             reqwest::Method::DELETE,
             &format!("/v1/trust/devices/{}", laptop2.trust_id),
             None,
-            Some(&again.session),
+            Some(again.session.expose()),
         )
         .await
         .ok();
     assert_eq!(revoked.trusted_devices, 1);
-    let c = h.code_required("ada@example.com", client_info("laptop-2", "128.0"), Some(&work_token)).await;
+    let c = h.code_required("ada@example.com", client_info("laptop-2", "128.0"), Some(work_token.expose())).await;
     assert_eq!(c.trust_lost, Some(twostep_core::protocol::TrustLoss::LoggedOut));
-    match h.sign_in_as("ada@example.com", client_info("laptop-1", "128.0"), Some(&home_token)).await.ok() {
+    match h.sign_in_as("ada@example.com", client_info("laptop-1", "128.0"), Some(home_token.expose())).await.ok() {
         SignInResponse::SignedIn(_) => {}
         other => panic!("laptop-1 stays trusted, got {other:?}"),
     }
@@ -169,7 +169,7 @@ async fn one_trusted_browser_can_be_revoked_and_the_others_stay_trusted() {
         reqwest::Method::DELETE,
         &format!("/v1/trust/devices/{}", laptop2.trust_id),
         None,
-        Some(&again.session),
+        Some(again.session.expose()),
     )
     .await
     .refused(ErrorCode::NotFound);

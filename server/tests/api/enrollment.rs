@@ -11,7 +11,7 @@ use crate::support::*;
 async fn enrollment_session(h: &Harness, email: &str) -> String {
     h.create_login(email).await;
     match h.sign_in_as(email, laptop(), None).await.ok() {
-        SignInResponse::EnrollmentRequired { session, .. } => session,
+        SignInResponse::EnrollmentRequired { session, .. } => session.expose().to_owned(),
         other => panic!("expected enrollment_required, got {other:?}"),
     }
 }
@@ -21,7 +21,7 @@ async fn enroll(h: &Harness, session: &str, primary: MethodChoice, backup: Metho
 }
 
 async fn verify(h: &Harness, session: &str, role: Role, code: String) -> Response {
-    h.post("/v1/enrollment/verify", &VerifyMethod { role, code }, Some(session)).await
+    h.post("/v1/enrollment/verify", &VerifyMethod { role, code: code.into() }, Some(session)).await
 }
 
 #[tokio::test]
@@ -33,7 +33,7 @@ async fn an_authenticator_app_gets_a_fresh_seed_in_an_otpauth_uri_for_twostep_se
             .await
             .ok();
     assert_eq!(started.pending, vec![Role::Primary, Role::Backup]);
-    let credential = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap();
+    let credential = uri::parse(started.authenticator_uri.as_ref().unwrap().expose()).unwrap();
     assert_eq!(credential.issuer, "Twostep Seller");
     assert_eq!(credential.account, "ada@example.com");
     assert_eq!(credential.secret.len(), 20, "160 bits");
@@ -43,7 +43,7 @@ async fn an_authenticator_app_gets_a_fresh_seed_in_an_otpauth_uri_for_twostep_se
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].to, SMS_E164);
     assert_eq!(outbox[0].channel, MethodKind::Sms);
-    assert_eq!(outbox[0].code.len(), 6);
+    assert_eq!(outbox[0].code.expose().len(), 6);
 }
 
 #[tokio::test]
@@ -54,7 +54,7 @@ async fn two_step_is_enabled_only_when_both_methods_are_verified() {
         enroll(&h, &session, MethodChoice::AuthenticatorApp, MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)))
             .await
             .ok();
-    let seed = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap().secret;
+    let seed = uri::parse(started.authenticator_uri.as_ref().unwrap().expose()).unwrap().secret;
     let voice = h.outbox("ada@example.com").pop().unwrap();
     assert_eq!(voice.channel, MethodKind::Voice);
     assert_eq!(voice.to, "+442079460958");
@@ -67,7 +67,7 @@ async fn two_step_is_enabled_only_when_both_methods_are_verified() {
         SignInResponse::EnrollmentRequired { .. }
     ));
 
-    let status: EnrollmentStatus = verify(&h, &session, Role::Backup, voice.code).await.ok();
+    let status: EnrollmentStatus = verify(&h, &session, Role::Backup, voice.code.expose().to_owned()).await.ok();
     assert_eq!(status, EnrollmentStatus { pending: vec![], enabled: true });
     let c = h.code_required("ada@example.com", laptop(), None).await;
     assert_eq!(c.primary.kind, MethodKind::AuthenticatorApp);
@@ -152,7 +152,7 @@ async fn changing_methods_needs_a_fresh_code_from_a_current_method() {
     let account = h.enrolled("ada@example.com").await;
     let change = |proof_role, proof_code: String| ChangeMethods {
         proof_role,
-        proof_code,
+        proof_code: proof_code.into(),
         primary: MethodChoice::Sms(PhoneChoice::mobile("+12065550111")),
         backup: MethodChoice::Voice(PhoneChoice::landline(VOICE_NUMBER)),
     };
@@ -175,8 +175,8 @@ async fn changing_methods_needs_a_fresh_code_from_a_current_method() {
     assert_eq!(c.primary.kind, MethodKind::AuthenticatorApp);
 
     let messages = h.outbox("ada@example.com");
-    let sms = messages.iter().rev().find(|m| m.to == "+12065550111").unwrap().code.clone();
-    let voice = messages.iter().rev().find(|m| m.to == "+442079460958").unwrap().code.clone();
+    let sms = messages.iter().rev().find(|m| m.to == "+12065550111").unwrap().code.expose().to_owned();
+    let voice = messages.iter().rev().find(|m| m.to == "+442079460958").unwrap().code.expose().to_owned();
     verify(&h, &account.session, Role::Primary, sms).await.ok::<EnrollmentStatus>();
     let status: EnrollmentStatus = verify(&h, &account.session, Role::Backup, voice).await.ok();
     assert!(status.enabled);
@@ -194,7 +194,7 @@ async fn a_change_can_be_proved_with_an_sms_code_from_the_backup() {
     let code = h.last_code("ada@example.com");
     let req = ChangeMethods {
         proof_role: Role::Backup,
-        proof_code: code.clone(),
+        proof_code: code.clone().into(),
         primary: MethodChoice::AuthenticatorApp,
         backup: MethodChoice::Sms(PhoneChoice::mobile("+12065550111")),
     };
@@ -211,7 +211,7 @@ async fn a_change_that_breaks_a_rule_is_refused_and_leaves_everything_as_it_was(
     let code = account.totp_at(h.now());
     let bad = ChangeMethods {
         proof_role: Role::Primary,
-        proof_code: code.clone(),
+        proof_code: code.clone().into(),
         primary: MethodChoice::Sms(PhoneChoice::mobile("+12065550111")),
         backup: MethodChoice::Sms(PhoneChoice::mobile("+1 206 555 0111")),
     };

@@ -79,8 +79,8 @@ async fn before_enrollment_a_sign_in_gets_a_session_that_may_only_enroll() {
         panic!("expected enrollment_required")
     };
     assert_eq!(id, login_id);
-    h.get("/v1/trust", Some(&session)).await.refused(ErrorCode::Unauthorized);
-    h.post("/v1/trust/require-codes", &json!({}), Some(&session)).await.refused(ErrorCode::Unauthorized);
+    h.get("/v1/trust", Some(session.expose())).await.refused(ErrorCode::Unauthorized);
+    h.post("/v1/trust/require-codes", &json!({}), Some(session.expose())).await.refused(ErrorCode::Unauthorized);
     let key = twostep_core::protocol::signed::SigningKey::generate();
     let device = RegisterDevice {
         public_key: key.public_key_b64(),
@@ -88,7 +88,7 @@ async fn before_enrollment_a_sign_in_gets_a_session_that_may_only_enroll() {
         push_token: "t".into(),
         app_version: "1.0".into(),
     };
-    h.post("/v1/devices", &device, Some(&session)).await.refused(ErrorCode::Unauthorized);
+    h.post("/v1/devices", &device, Some(session.expose())).await.refused(ErrorCode::Unauthorized);
     // Without any session, nothing.
     h.get("/v1/trust", None).await.refused(ErrorCode::Unauthorized);
     h.get("/v1/trust", Some("made-up-token")).await.refused(ErrorCode::Unauthorized);
@@ -152,8 +152,8 @@ async fn passwords_and_tokens_are_never_stored_in_clear() {
     let contains = |needle: &str| stored.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(!contains(PASSWORD));
     assert!(!contains(&account.session));
-    assert!(!contains(&signed.session));
-    assert!(!contains(signed.trust_token.as_deref().unwrap()));
+    assert!(!contains(signed.session.expose()));
+    assert!(!contains(signed.trust_token.as_ref().unwrap().expose()));
     assert!(contains("$argon2id$v=19$m=8,t=1,p=1$"), "the configured cost is in the hash");
 }
 
@@ -164,7 +164,7 @@ async fn the_dev_outbox_is_served_only_in_dev_mode() {
     let outbox: Outbox = h.get(&format!("/v1/dev/outbox?email={}", account.email), None).await.ok();
     assert_eq!(outbox.messages.len(), 1);
     assert_eq!(outbox.messages[0].to, SMS_E164);
-    assert!(outbox.messages[0].text.contains(&outbox.messages[0].code));
+    assert!(outbox.messages[0].text.expose().contains(outbox.messages[0].code.expose()));
     h.get("/v1/dev/outbox?email=nobody@example.com", None).await.refused(ErrorCode::NotFound);
 
     let production = Harness::start_with(|c| c.dev_outbox = false);

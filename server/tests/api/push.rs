@@ -132,8 +132,8 @@ async fn approving_with_the_right_number_signs_in_and_can_trust_the_device() {
 
     let AttemptStatus::SignedIn(signed) = status(&h, &attempt.attempt_id).await else { panic!("expected signed_in") };
     assert_eq!(signed.login_id, account.login_id);
-    let token = signed.trust_token.expect("remember_device asked for a trust token");
-    h.get("/v1/trust", Some(&signed.session)).await.ok::<TrustSummary>();
+    let token = signed.trust_token.expect("remember_device asked for a trust token").expose().to_owned();
+    h.get("/v1/trust", Some(signed.session.expose())).await.ok::<TrustSummary>();
     // The tokens are handed out once.
     h.get(&format!("/v1/signin/{}", attempt.attempt_id), None).await.refused(ErrorCode::WrongState);
     // And the device is now trusted.
@@ -159,7 +159,7 @@ async fn denying_fails_the_sign_in_and_this_wasnt_me_reports_it() {
         assert_eq!(accepted.outcome, outcome);
         assert_eq!(status(&h, &attempt.attempt_id).await, AttemptStatus::Denied);
         // A denied sign-in cannot be finished with a code either.
-        let verify = VerifyCode { code: account.totp_at(h.now()), remember_device: false };
+        let verify = VerifyCode { code: account.totp_at(h.now()).into(), remember_device: false };
         h.post(&format!("/v1/signin/{}/verify", attempt.attempt_id), &verify, None)
             .await
             .refused(ErrorCode::WrongState);

@@ -9,7 +9,7 @@ use crate::support::*;
 
 async fn enrollment_session(h: &Harness, http: &reqwest::Client, device: &str) -> String {
     match h.sign_in_via(http, "ada@example.com", client_info(device, "128.0"), None).await {
-        SignInResponse::EnrollmentRequired { session, .. } => session,
+        SignInResponse::EnrollmentRequired { session, .. } => session.expose().to_owned(),
         other => panic!("expected enrollment_required, got {other:?}"),
     }
 }
@@ -33,15 +33,19 @@ async fn attack_a_password_only_session_stays_password_only_when_the_owner_enabl
         )
         .await
         .ok();
-    let seed = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap().secret;
+    let seed = uri::parse(started.authenticator_uri.as_ref().unwrap().expose()).unwrap().secret;
     let _: EnrollmentStatus = h
-        .post("/v1/enrollment/verify", &VerifyMethod { role: Role::Primary, code: totp(&seed, h.now()) }, Some(&owner))
+        .post(
+            "/v1/enrollment/verify",
+            &VerifyMethod { role: Role::Primary, code: totp(&seed, h.now()).into() },
+            Some(&owner),
+        )
         .await
         .ok();
     let status: EnrollmentStatus = h
         .post(
             "/v1/enrollment/verify",
-            &VerifyMethod { role: Role::Backup, code: h.last_code("ada@example.com") },
+            &VerifyMethod { role: Role::Backup, code: h.last_code("ada@example.com").into() },
             Some(&owner),
         )
         .await

@@ -8,7 +8,8 @@ use twostep_core::protocol::{ErrorCode, MethodKind, MethodSummary, Role};
 use crate::support::*;
 
 async fn verify(h: &Harness, attempt: &str, code: String) -> Response {
-    h.post(&format!("/v1/signin/{attempt}/verify"), &VerifyCode { code, remember_device: false }, None).await
+    h.post(&format!("/v1/signin/{attempt}/verify"), &VerifyCode { code: code.into(), remember_device: false }, None)
+        .await
 }
 
 fn other_than(code: &str) -> String {
@@ -38,7 +39,7 @@ async fn the_authenticator_code_signs_in_with_a_working_session() {
     let signed: SignedIn = verify(&h, &c.attempt_id, account.totp_at(h.now())).await.ok();
     assert_eq!(signed.login_id, account.login_id);
     assert_eq!(signed.trust_token, None);
-    let summary: TrustSummary = h.get("/v1/trust", Some(&signed.session)).await.ok();
+    let summary: TrustSummary = h.get("/v1/trust", Some(signed.session.expose())).await.ok();
     assert_eq!(summary.trusted_devices, 0);
     // An attempt ends once.
     h.advance(30);
@@ -51,7 +52,7 @@ async fn the_sms_primary_gets_its_code_when_asked() {
     let session = {
         h.create_login("ada@example.com").await;
         match h.sign_in_as("ada@example.com", laptop(), None).await.ok() {
-            SignInResponse::EnrollmentRequired { session, .. } => session,
+            SignInResponse::EnrollmentRequired { session, .. } => session.expose().to_owned(),
             other => panic!("{other:?}"),
         }
     };
@@ -81,7 +82,7 @@ async fn the_sms_primary_gets_its_code_when_asked() {
     let messages = h.outbox("ada@example.com");
     assert_eq!(messages.len(), before + 1);
     assert_eq!(messages.last().unwrap().to, SMS_E164);
-    verify(&h, &c.attempt_id, messages.last().unwrap().code.clone()).await.ok::<SignedIn>();
+    verify(&h, &c.attempt_id, messages.last().unwrap().code.expose().to_owned()).await.ok::<SignedIn>();
 }
 
 #[tokio::test]
@@ -102,7 +103,7 @@ async fn didnt_receive_the_code_sends_it_to_the_backup() {
     let message = h.outbox("ada@example.com").pop().unwrap();
     assert_eq!(message.to, SMS_E164);
     assert_eq!(message.sent_at, h.now());
-    verify(&h, &c.attempt_id, message.code).await.ok::<SignedIn>();
+    verify(&h, &c.attempt_id, message.code.expose().to_owned()).await.ok::<SignedIn>();
 }
 
 #[tokio::test]

@@ -216,7 +216,7 @@ impl Harness {
     pub async fn enrolled(&self, email: &str) -> Account {
         let login_id = self.create_login(email).await;
         let session = match self.sign_in_as(email, laptop(), None).await.ok() {
-            SignInResponse::EnrollmentRequired { session, .. } => session,
+            SignInResponse::EnrollmentRequired { session, .. } => session.expose().to_owned(),
             other => panic!("expected enrollment_required, got {other:?}"),
         };
         let started: EnrollmentStarted = self
@@ -230,12 +230,12 @@ impl Harness {
             )
             .await
             .ok();
-        let seed = uri::parse(started.authenticator_uri.as_deref().unwrap()).unwrap().secret;
+        let seed = uri::parse(started.authenticator_uri.as_ref().unwrap().expose()).unwrap().secret;
         let code = totp(&seed, self.now());
         let _: EnrollmentStatus = self
             .post(
                 "/v1/enrollment/verify",
-                &VerifyMethod { role: twostep_core::protocol::Role::Primary, code },
+                &VerifyMethod { role: twostep_core::protocol::Role::Primary, code: code.into() },
                 Some(&session),
             )
             .await
@@ -244,7 +244,7 @@ impl Harness {
         let status: EnrollmentStatus = self
             .post(
                 "/v1/enrollment/verify",
-                &VerifyMethod { role: twostep_core::protocol::Role::Backup, code },
+                &VerifyMethod { role: twostep_core::protocol::Role::Backup, code: code.into() },
                 Some(&session),
             )
             .await
@@ -270,7 +270,7 @@ impl Harness {
             SignInResponse::CodeRequired(c) => c.attempt_id,
             other => panic!("expected code_required, got {other:?}"),
         };
-        let body = VerifyCode { code: account.totp_at(self.now()), remember_device: remember };
+        let body = VerifyCode { code: account.totp_at(self.now()).into(), remember_device: remember };
         let signed: SignedIn = self
             .send_via(
                 http,
@@ -306,7 +306,7 @@ impl twostep_server::CodeSender for Captured {
 
 impl Captured {
     pub fn last_code(&self) -> String {
-        self.0.lock().unwrap().last().expect("a code was sent").code.clone()
+        self.0.lock().unwrap().last().expect("a code was sent").code.expose().to_owned()
     }
 }
 

@@ -148,7 +148,7 @@ async fn attack_a_stranger_on_many_networks_hits_the_hourly_cap_but_the_trusted_
         h.send_via(&fresh, reqwest::Method::POST, "/v1/signin", Some(body), None).await.refused(ErrorCode::Throttled);
     assert!(e.retry_after.unwrap() <= 3600);
     // The owner's trusted device is outside the cap: it signs in, without a code.
-    match h.sign_in_as("ada@example.com", laptop(), Some(&token)).await.ok() {
+    match h.sign_in_as("ada@example.com", laptop(), Some(token.expose())).await.ok() {
         SignInResponse::SignedIn(_) => {}
         other => panic!("the trusted device should sign in, got {other:?}"),
     }
@@ -180,7 +180,7 @@ async fn attack_a_stranger_on_the_owners_own_network_does_not_hold_back_the_trus
         h.post("/v1/signin", &wrong("ada@example.com"), None).await.refused(ErrorCode::WrongPassword);
     }
     h.sign_in_as("ada@example.com", client_info("laptop-9", "128.0"), None).await.refused(ErrorCode::Throttled);
-    match h.sign_in_as("ada@example.com", laptop(), Some(&token)).await.ok() {
+    match h.sign_in_as("ada@example.com", laptop(), Some(token.expose())).await.ok() {
         SignInResponse::SignedIn(_) => {}
         other => panic!("the trusted device should sign in, got {other:?}"),
     }

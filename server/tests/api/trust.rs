@@ -9,7 +9,7 @@ use crate::support::*;
 async fn trusted(h: &Harness, account: &Account) -> String {
     let signed = h.sign_in_with_code(account, laptop(), true).await;
     assert_eq!(signed.trust_expires_at, Some(h.now() - 30 + 30 * 24 * 3600));
-    signed.trust_token.expect("a trust token when asked")
+    signed.trust_token.expect("a trust token when asked").expose().to_owned()
 }
 
 async fn expect_signed_in(
@@ -43,13 +43,13 @@ async fn a_trusted_device_signs_in_without_a_code() {
     let signed = expect_signed_in(&h, "ada@example.com", laptop(), &token).await;
     assert_eq!(signed.login_id, account.login_id);
     assert_eq!(signed.trust_token, None, "the device keeps the token it has");
-    h.get("/v1/trust", Some(&signed.session)).await.ok::<TrustSummary>();
+    h.get("/v1/trust", Some(signed.session.expose())).await.ok::<TrustSummary>();
     // The password is still needed.
     let req = SignIn {
         email: "ada@example.com".into(),
         password: "wrong password".into(),
         client: laptop(),
-        trust_token: Some(token),
+        trust_token: Some(token.into()),
     };
     h.post("/v1/signin", &req, None).await.refused(ErrorCode::WrongPassword);
 }
@@ -74,7 +74,7 @@ async fn require_codes_on_all_devices_clears_every_device_at_once() {
     let account = h.enrolled("ada@example.com").await;
     let laptop_token = trusted(&h, &account).await;
     let phone = client_info("phone-1", "3.2.0");
-    let phone_token = h.sign_in_with_code(&account, phone.clone(), true).await.trust_token.unwrap();
+    let phone_token = h.sign_in_with_code(&account, phone.clone(), true).await.trust_token.unwrap().expose().to_owned();
     let summary: TrustSummary = h.post("/v1/trust/require-codes", &json!({}), Some(&account.session)).await.ok();
     assert_eq!(summary.trusted_devices, 0);
     expect_lost(&h, "ada@example.com", laptop(), &laptop_token, TrustLoss::RequireCodesOnAllDevices).await;
@@ -89,8 +89,9 @@ async fn logout_resets_trust_on_this_device() {
     let h = Harness::start();
     let account = h.enrolled("ada@example.com").await;
     let token = trusted(&h, &account).await;
-    let session = expect_signed_in(&h, "ada@example.com", laptop(), &token).await.session;
-    let out: LoggedOut = h.post("/v1/logout", &Logout { trust_token: Some(token.clone()) }, Some(&session)).await.ok();
+    let session = expect_signed_in(&h, "ada@example.com", laptop(), &token).await.session.expose().to_owned();
+    let out: LoggedOut =
+        h.post("/v1/logout", &Logout { trust_token: Some(token.clone().into()) }, Some(&session)).await.ok();
     assert!(out.trust_revoked);
     h.get("/v1/trust", Some(&session)).await.refused(ErrorCode::Unauthorized);
     expect_lost(&h, "ada@example.com", laptop(), &token, TrustLoss::LoggedOut).await;
@@ -104,7 +105,7 @@ async fn logout_without_a_token_ends_only_the_session() {
     let h = Harness::start();
     let account = h.enrolled("ada@example.com").await;
     let token = trusted(&h, &account).await;
-    let session = expect_signed_in(&h, "ada@example.com", laptop(), &token).await.session;
+    let session = expect_signed_in(&h, "ada@example.com", laptop(), &token).await.session.expose().to_owned();
     let raw = h.http.post(format!("{}/v1/logout", h.server.url())).bearer_auth(&session).send().await.unwrap();
     assert_eq!(raw.status(), 200, "an empty body is an empty logout");
     let out: LoggedOut = raw.json().await.unwrap();
@@ -139,7 +140,7 @@ async fn attack_a_trust_token_from_another_network_asks_for_a_code() {
         email: "ada@example.com".into(),
         password: PASSWORD.into(),
         client: laptop(),
-        trust_token: Some(token.clone()),
+        trust_token: Some(token.clone().into()),
     };
     let res = h
         .send_via(
@@ -162,7 +163,13 @@ async fn attack_a_trust_token_from_another_network_asks_for_a_code() {
 async fn a_device_trusted_on_another_network_is_trusted_there_only() {
     let h = Harness::start();
     let account = h.enrolled("ada@example.com").await;
-    let token = h.sign_in_with_code_via(&h.other_network, &account, laptop(), true).await.trust_token.unwrap();
+    let token = h
+        .sign_in_with_code_via(&h.other_network, &account, laptop(), true)
+        .await
+        .trust_token
+        .unwrap()
+        .expose()
+        .to_owned();
     match h.sign_in_via(&h.other_network, "ada@example.com", laptop(), Some(&token)).await {
         SignInResponse::SignedIn(_) => {}
         other => panic!("expected signed_in from 127.0.0.2, got {other:?}"),
@@ -196,7 +203,7 @@ async fn trust_expires_after_thirty_days() {
     h.advance(1);
     expect_lost(&h, "ada@example.com", laptop(), &token, TrustLoss::Expired).await;
     let summary: TrustSummary =
-        h.get("/v1/trust", Some(&h.sign_in_with_code(&account, laptop(), false).await.session)).await.ok();
+        h.get("/v1/trust", Some(h.sign_in_with_code(&account, laptop(), false).await.session.expose())).await.ok();
     assert_eq!(summary.trusted_devices, 0);
 }
 

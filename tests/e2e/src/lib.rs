@@ -7,6 +7,8 @@
 //! [`FixedClock`] shared by the server and, unless a test says otherwise, the devices, so a
 //! test moves everyone's "now" at once.
 
+#![forbid(unsafe_code)]
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -179,7 +181,7 @@ pub async fn enroll(backend: &Backend, device: &Device, email: &str) -> Enrolled
         .enroll(MethodChoice::AuthenticatorApp, MethodChoice::Sms(PhoneChoice::mobile(SMS_NUMBER)))
         .await
         .expect("app + SMS is an allowed pair");
-    let entry_id = enrollment.authenticator.expect("the app method comes with its seed").entry.id;
+    let entry_id = enrollment.authenticator_entry.expect("the app method comes with its seed").id;
     client.verify_method(Role::Primary, &client.code(&entry_id).unwrap()).await.expect("the app's code");
     let status = client.verify_method(Role::Backup, &backend.last_code(email)).await.expect("the SMS code");
     assert!(status.enabled, "{status:?}");

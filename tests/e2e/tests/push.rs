@@ -50,7 +50,7 @@ async fn approving_with_the_number_on_the_screen_signs_the_browser_in() {
     let inbox = phone.client.check_for_requests().await.unwrap();
     assert_eq!(inbox.requests.len(), 1, "{inbox:?}");
     assert_eq!(inbox.recent, 1);
-    assert_eq!(inbox.dropped.total(), 0);
+    assert_eq!(inbox.dropped.total, 0);
     let request = &inbox.requests[0];
     assert_eq!(request.challenge_id, started.challenge_id);
     assert_eq!(request.login, account.login_id);
@@ -222,7 +222,7 @@ async fn a_challenge_signed_by_another_key_is_refused() {
         },
     });
     let rogue = Router::new().route(
-        "/v1/devices/{device}/challenges",
+        twostep_core::protocol::paths::DEVICE_CHALLENGES,
         post(move || {
             let forged = forged.clone();
             async move { Json(PendingChallenges { challenges: vec![forged] }) }

@@ -50,7 +50,7 @@ async fn logout_resets_trust_on_this_device() {
 
     let attempt = code_required(phone.client.sign_in("ada@example.com", PASSWORD).await.unwrap());
     assert_eq!(attempt.trust_lost, Some(TrustLoss::LoggedOut));
-    assert!(attempt.trust_lost_message().unwrap().contains("logged out"));
+    assert!(attempt.trust_lost_message.as_deref().unwrap().contains("logged out"));
     let code = phone.client.code(&account.entry_id).unwrap();
     phone.client.verify_code(&attempt.attempt_id, &code, false).await.unwrap();
     assert_eq!(phone.client.trusted_device_count().await.unwrap(), 0, "the server revoked the token too");

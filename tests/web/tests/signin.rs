@@ -3,7 +3,7 @@
 //! "Don't ask for codes on this device".
 
 use twostep_core::client::ClientError;
-use twostep_core::flows::signin::PUSH_NOT_APPROVED;
+use twostep_core::flows::text::PUSH_NOT_APPROVED;
 use twostep_core::protocol::{Decision, MATCH_NUMBER_MAX, MATCH_NUMBER_MIN};
 use twostep_web_tests::EMAIL;
 

@@ -3,7 +3,7 @@
 //! anonymous window, a browser update, another network, "Require codes on all devices",
 //! and expiry.
 
-use twostep_core::flows::settings::REQUIRE_CODES_DONE;
+use twostep_core::flows::text::REQUIRE_CODES_DONE;
 use twostep_core::protocol::TrustLoss;
 use twostep_server::Lifetimes;
 use twostep_web_tests::{Options, OtherNetwork, USER_AGENT_UPDATED};

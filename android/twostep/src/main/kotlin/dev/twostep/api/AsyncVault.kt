@@ -1,11 +1,11 @@
 package dev.twostep.api
 
-import dev.twostep.core.CodeView
-import dev.twostep.core.Entry
-import dev.twostep.core.EntryCode
 import dev.twostep.core.KeyStore
 import dev.twostep.core.TwostepException
 import dev.twostep.core.Vault
+import dev.twostep.model.CodeView
+import dev.twostep.model.Entry
+import dev.twostep.model.EntryCode
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CancellationException

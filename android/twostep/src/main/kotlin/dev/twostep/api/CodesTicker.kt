@@ -1,7 +1,7 @@
 package dev.twostep.api
 
-import dev.twostep.core.EntryCode
 import dev.twostep.core.VaultInterface
+import dev.twostep.model.EntryCode
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CoroutineDispatcher

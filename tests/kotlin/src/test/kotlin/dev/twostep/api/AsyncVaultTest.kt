@@ -3,9 +3,9 @@
 package dev.twostep.api
 
 import dev.twostep.core.KeyStore
-import dev.twostep.core.OtpKind
 import dev.twostep.core.TwostepException
 import dev.twostep.testing.AesGcmKeyStore
+import dev.twostep.model.OtpKind
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.Executors

@@ -2,13 +2,13 @@
 
 package dev.twostep.api
 
-import dev.twostep.core.EntryCode
-import dev.twostep.core.OtpKind
 import dev.twostep.core.Vault
 import dev.twostep.core.VaultInterface
 import dev.twostep.core.codeFromUri
 import dev.twostep.core.groupCode
 import dev.twostep.testing.AesGcmKeyStore
+import dev.twostep.model.EntryCode
+import dev.twostep.model.OtpKind
 import java.nio.file.Path
 import java.util.concurrent.Executors
 import kotlin.time.Duration.Companion.seconds

@@ -2,6 +2,7 @@ package dev.twostep.core
 
 import dev.twostep.testing.AesGcmKeyStore
 import dev.twostep.testing.ReferenceBackend
+import dev.twostep.model.*
 import java.net.InetAddress
 import java.net.ServerSocket
 import java.nio.file.Files
@@ -98,7 +99,7 @@ class ClientEndToEndTest {
         val first = phone.client.signIn(email, PASSWORD)
         assertTrue(first is SignInOutcome.EnrollmentRequired, "a new login must enable two-step verification: $first")
 
-        val sms = MethodChoice.Sms(PhoneChoice(MOBILE, PhoneLine.MOBILE))
+        val sms = MethodChoice.Sms(PhoneChoice(MOBILE, line = PhoneLine.MOBILE))
         val enrollment = phone.client.enroll(MethodChoice.AuthenticatorApp, sms)
         val entry = enrollment.authenticatorEntry ?: fail("the authenticator app received no seed")
         assertEquals(listOf(Role.PRIMARY, Role.BACKUP), enrollment.pending)

@@ -1,5 +1,6 @@
 package dev.twostep.core
 
+import dev.twostep.model.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -7,10 +8,10 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 
 private fun sms(number: String, line: PhoneLine = PhoneLine.MOBILE, country: String? = null) =
-    MethodChoice.Sms(PhoneChoice(number, line, country))
+    MethodChoice.Sms(PhoneChoice(number, line = line, defaultCallingCode = country))
 
 private fun voice(number: String, line: PhoneLine = PhoneLine.MOBILE, country: String? = null) =
-    MethodChoice.Voice(PhoneChoice(number, line, country))
+    MethodChoice.Voice(PhoneChoice(number, line = line, defaultCallingCode = country))
 
 /**
  * The help page's primary/backup rules, asked from Kotlin: every verdict, every word and every

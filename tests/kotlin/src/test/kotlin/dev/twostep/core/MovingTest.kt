@@ -1,6 +1,7 @@
 package dev.twostep.core
 
 import dev.twostep.testing.AesGcmKeyStore
+import dev.twostep.model.*
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertEquals

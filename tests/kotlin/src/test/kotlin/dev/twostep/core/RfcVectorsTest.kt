@@ -1,5 +1,6 @@
 package dev.twostep.core
 
+import dev.twostep.model.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.Arguments

@@ -3,6 +3,7 @@ package dev.twostep.core
 import dev.twostep.testing.AesGcmKeyStore
 import dev.twostep.testing.BuggyKeyStore
 import dev.twostep.testing.LockedKeyStore
+import dev.twostep.model.*
 import java.nio.file.Files
 import java.nio.file.Path
 import org.junit.jupiter.api.Assertions.assertArrayEquals

@@ -4,8 +4,9 @@ import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import dev.twostep.api.AsyncVault
 import dev.twostep.api.CodeRow
-import dev.twostep.core.CodeView
 import dev.twostep.core.TwostepException
+import dev.twostep.model.CodeView
+import java.io.File
 import kotlinx.coroutines.Deferred
 import kotlinx.coroutines.async
 import kotlinx.coroutines.channels.Channel

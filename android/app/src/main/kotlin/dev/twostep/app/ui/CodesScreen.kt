@@ -37,8 +37,8 @@ import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import dev.twostep.api.CodeRow
 import dev.twostep.app.model.CodesViewModel
 import dev.twostep.app.model.CodesViewModel.State
-import dev.twostep.core.CodeView
-import dev.twostep.core.Timing
+import dev.twostep.model.CodeView
+import dev.twostep.model.Timing
 import kotlinx.coroutines.launch
 
 /** The one screen: every account's code with its countdown, and a way to add one by link. */
