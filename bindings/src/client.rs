@@ -19,7 +19,6 @@ use twostep_core::client::{
     self as core, AttemptOutcome, ClientIdentity, DeviceRegistration, DroppedChallenges, Enrollment, FlushOutcome,
     LogoutOutcome, PushInbox, SessionInfo, SignInOutcome, SignedInInfo, TrustStatus,
 };
-use twostep_core::clock::SystemClock;
 use twostep_core::methods::{MethodChoice, Role};
 #[cfg(feature = "testing")]
 use twostep_core::protocol::endpoints::OutboxMessage;
@@ -27,6 +26,7 @@ use twostep_core::protocol::endpoints::{AnswerOutcome, CodeSent, EnrollmentStatu
 use twostep_core::protocol::{Decision, TrustLoss};
 use zeroize::Zeroizing;
 
+use crate::clock::Clock;
 use crate::error::TwostepError;
 use crate::vault::Vault;
 
@@ -44,17 +44,26 @@ pub struct TwostepClient {
     inner: core::Client,
 }
 
+impl TwostepClient {
+    /// Core's client, for the flow objects made from this one.
+    pub(crate) fn core(&self) -> &core::Client {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl TwostepClient {
     /// A client for the backend at `base_url` (`https://…`; a path prefix is kept), keeping
     /// its state in `vault`. `source_address` binds outgoing connections to a local address:
     /// for tests of "the network changed" on loopback (`"127.0.0.2"`); apps leave it out.
-    #[uniffi::constructor(default(source_address = None))]
+    /// `clock` is "now" for every rule (the system clock when left out; tests fix it).
+    #[uniffi::constructor(default(source_address = None, clock = None))]
     pub fn new(
         base_url: String,
         identity: ClientIdentity,
         vault: Arc<Vault>,
         source_address: Option<String>,
+        clock: Option<Arc<dyn Clock>>,
     ) -> Result<Arc<Self>, TwostepError> {
         let mut config = core::ClientConfig::new(base_url, identity);
         config.http.local_address = match source_address {
@@ -64,7 +73,7 @@ impl TwostepClient {
                 reason: "is not an IP address".to_owned(),
             })?),
         };
-        let inner = core::Client::new(config, vault.shared(), Arc::new(SystemClock))?;
+        let inner = core::Client::new(config, vault.shared(), crate::clock::or_system(clock))?;
         Ok(Arc::new(Self { inner }))
     }
 

@@ -233,7 +233,9 @@ impl CodesFlow {
     /// wrong with it.
     pub fn add_link(&self, link: String) -> Result<core::CodesState, crate::error::TwostepError> {
         let link = Zeroizing::new(link);
-        self.0.add_link(&link).map_err(|reason| crate::error::TwostepError::InvalidInput { field: "link".into(), reason })
+        self.0
+            .add_link(&link)
+            .map_err(|reason| crate::error::TwostepError::InvalidInput { field: "link".into(), reason })
     }
 
     /// Deletes an entry that can no longer make codes (listed in `CodesState.damaged`).

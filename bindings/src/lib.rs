@@ -22,6 +22,9 @@
 //!   ([`validate_methods`], [`backup_options`], [`parse_phone_number`]…);
 //! - [`client`]: the [`TwostepClient`] object over core's client (sign-in, enrollment, push
 //!   approvals, trust, logout) and its `async` calls;
+//! - [`clock`]: the [`clock::Clock`] foreign trait, so flows run at a time a test chooses;
+//! - [`flows`]: the app's screens as objects (sign-in, methods, approvals, codes, security
+//!   settings, logout) with a listener trait each; their states are core's records;
 //! - `self_test_panic` (feature `testing`): a deliberate panic, so binding tests can prove a
 //!   Rust panic reaches the app as an exception instead of killing it.
 //!
@@ -34,9 +37,11 @@ uniffi::setup_scaffolding!("twostep");
 
 pub mod backup;
 pub mod client;
+pub mod clock;
 pub mod codes;
 pub mod error;
 pub mod export;
+pub mod flows;
 pub mod import;
 pub mod keystore;
 pub mod methods;

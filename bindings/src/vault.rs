@@ -35,6 +35,19 @@ pub struct Vault {
 impl Vault {
     /// Creates a new, empty vault at `path`, its key wrapped by `key_store`. Refuses an
     /// existing file (`AlreadyExists`).
+    /// What an app does at every start: opens the vault at `path`, or creates it when no file
+    /// is there. A file that fails to open (wrong key, damage, newer) is reported and kept,
+    /// never replaced. `clock` is the vault's "now" (the system clock when left out).
+    #[uniffi::constructor(default(clock = None))]
+    pub fn open_or_create(
+        path: String,
+        key_store: Arc<dyn KeyStore>,
+        clock: Option<Arc<dyn crate::clock::Clock>>,
+    ) -> Result<Arc<Self>, TwostepError> {
+        let clock = crate::clock::or_system(clock);
+        Ok(Self::wrap(core_vault::Vault::open_or_create(Path::new(&path), &ForeignKeyStore(key_store), clock)?))
+    }
+
     #[uniffi::constructor]
     pub fn create(path: String, key_store: Arc<dyn KeyStore>) -> Result<Arc<Self>, TwostepError> {
         let vault = core_vault::Vault::create(Path::new(&path), &ForeignKeyStore(key_store), Arc::new(SystemClock))?;

@@ -19,7 +19,7 @@ use crate::protocol::endpoints::AnswerOutcome;
 
 /// What the approvals screen shows now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ApprovalsState {
     /// This phone can receive requests (it registered for push).
     pub registered: bool,
@@ -35,7 +35,7 @@ pub struct ApprovalsState {
 
 /// One request.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ApprovalView {
     pub challenge_id: String,
     /// "Is this you signing in to seller@example.com?"

@@ -16,7 +16,7 @@ use crate::vault::Vault;
 
 /// Every row at one instant.
 #[derive(Clone, Debug, PartialEq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodesState {
     pub rows: Vec<CodeRow>,
     /// "This phone's clock is 2 minutes off; codes follow the server's time." when it is.
@@ -30,7 +30,7 @@ pub struct CodesState {
 
 /// An entry that makes no code because its stored data did not open.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DamagedRow {
     pub entry_id: String,
     /// "GitHub (ada) can't make codes: its stored data was altered or damaged. Remove it and add
@@ -40,7 +40,7 @@ pub struct DamagedRow {
 
 /// One account's row.
 #[derive(Clone, Debug, PartialEq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodeRow {
     pub entry_id: String,
     pub issuer: String,

@@ -11,7 +11,7 @@ use crate::client::Client;
 
 /// What the logout screen shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LogoutState {
     /// Before: each thing logging out resets, one per line.
     pub resets: Vec<String>,

@@ -21,7 +21,7 @@ use crate::protocol::{ErrorCode, MethodKind, MethodSummary, Role};
 
 /// What the method screens show now.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MethodsState {
     pub step: MethodsStep,
     /// What went wrong with the last action, in the seller's words (a refused pair: the rule's).
@@ -32,7 +32,7 @@ pub struct MethodsState {
 
 /// Which screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Enum
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum MethodsStep {
     /// Changing methods needs a code from one of the current ones: pick which.
     Prove { current: Vec<ProofOption>, message: String },
@@ -55,7 +55,7 @@ pub enum MethodsStep {
 
 /// A current method that can prove access.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ProofOption {
     pub role: Role,
     pub method: MethodSummary,

@@ -15,7 +15,7 @@ use crate::protocol::MethodSummary;
 
 /// What the settings screen shows now.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SecuritySettingsState {
     /// The signed-in login.
     pub email: Option<String>,

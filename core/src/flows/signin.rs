@@ -24,7 +24,7 @@ use crate::protocol::{MethodKind, MethodSummary, Role};
 
 /// What the sign-in screens show now.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignInState {
     pub step: SignInStep,
     /// What went wrong with the last action, in the seller's words.
@@ -33,7 +33,7 @@ pub struct SignInState {
 
 /// Which screen of the sign-in.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Enum
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum SignInStep {
     /// Email and password.
     Password {
@@ -63,7 +63,7 @@ pub enum SignInStep {
 
 /// The code prompt.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CodePromptView {
     pub role: Role,
     /// Where the code went: kind and masked label.
@@ -83,7 +83,7 @@ pub struct CodePromptView {
 
 /// The push wait.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PushWaitView {
     /// The number to type on the phone.
     pub number: u32,
@@ -94,7 +94,7 @@ pub struct PushWaitView {
 
 /// Signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
-// FFI-PENDING Record
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SignedInView {
     pub email: String,
     pub without_code: bool,
