@@ -13,7 +13,7 @@
 //! The demo decides nothing itself: rules, wording and verdicts come from core and the server.
 
 use std::fmt::Display;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -38,10 +38,8 @@ const UPDATED_APP: &str = "Seller app 6.2";
 pub fn run() -> Result<(), CliError> {
     let dir = tempfile::tempdir().map_err(|e| CliError::Failed(format!("cannot make a temporary folder: {e}")))?;
     let clock = Arc::new(FixedClock::at(SystemClock.now_unix_seconds()));
-    let mut config = ServerConfig::new(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), dir.path().join("backend.db"));
-    config.dev_outbox = true;
-    config.clock = clock.clone();
-    let server = Server::start(config).map_err(|e| CliError::Failed(format!("the backend did not start: {e}")))?;
+    let server = Server::start(ServerConfig::local(dir.path().join("backend.db"), clock.clone()))
+        .map_err(|e| CliError::Failed(format!("the backend did not start: {e}")))?;
     println!("Twostep demo: the seller's two-step verification story, end to end.");
     println!("Reference backend on {} (temporary database, SMS and voice go to its outbox).", server.url());
 
