@@ -284,7 +284,7 @@ mod tests {
             user_agent: "Seller app 1.0".into(),
             platform: "android".into(),
         };
-        let e = TwostepClient::new("http://127.0.0.1:9".into(), identity, vault, Some("not-an-ip".into())).err();
+        let e = TwostepClient::new("http://127.0.0.1:9".into(), identity, vault, Some("not-an-ip".into()), None).err();
         assert!(matches!(e, Some(TwostepError::InvalidInput { ref field, .. }) if field == "source_address"), "{e:?}");
     }
 }

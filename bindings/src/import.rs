@@ -1,64 +1,18 @@
-//! Imports from other authenticators as the apps see them: the [`ImportPreview`] object, and the `Vault` methods that make and apply a preview.
+//! Imports from other authenticators as the apps see them: the [`ImportPreview`] object, and
+//! the `Vault` methods that make and apply a preview.
 //!
-//! Owns converting: bytes and a password in, core's preview held as is, its three lists out as
-//! records without any secret. Reading the formats, sorting new / duplicate / refused, the
+//! Owns taking bytes and a password; core's preview is held as is and its three lists go out
+//! as core's own records (`ImportItem`, `ImportDuplicate`, `ImportRefused`), without any secret. Reading the formats, sorting new / duplicate / refused, the
 //! all-or-nothing transaction and the stale-preview check are core's
 //! (`twostep_core::import`).
 
 use std::sync::Arc;
 
-use twostep_core::import::{self as core, Format, OnRefused};
+use twostep_core::import::{self as core, Duplicate, Format, OnRefused, Refused, ToAdd};
 use zeroize::Zeroizing;
 
 use crate::error::TwostepError;
 use crate::vault::Vault;
-use twostep_core::otp::Params;
-
-/// An item of an import that would be added.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ImportItem {
-    /// 1-based, consecutive over the whole import, in the file's order.
-    pub number: u32,
-    /// Where it is in the file, in words: `"entry 3"`, `"line 2"`, `"line 1, account 4"`.
-    pub place: String,
-    pub issuer: String,
-    pub account: String,
-    pub params: Params,
-    /// The key is shorter than RFC 4226's 128 bits: accepted, worth a warning.
-    pub short_key: bool,
-}
-
-/// What a duplicate item is already there as.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum DuplicateOf {
-    /// An entry of the vault (its id).
-    Entry { id: String },
-    /// An earlier item of the same import (its number).
-    Item { number: u32 },
-}
-
-/// An item that would not be added because the vault or the file already holds the same
-/// second factor (same secret, kind, algorithm, digits and period; names and HOTP counters
-/// may differ).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ImportDuplicate {
-    pub number: u32,
-    pub place: String,
-    pub issuer: String,
-    pub account: String,
-    pub params: Params,
-    pub of: DuplicateOf,
-}
-
-/// An item that cannot be imported: the field at fault and why, never its content.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ImportRefused {
-    pub number: u32,
-    pub place: String,
-    /// `"secret"`, `"digits"`, `"type"`, `"counter"`…
-    pub field: String,
-    pub reason: String,
-}
 
 /// What an import would do to the vault it was made against: shown first, then applied
 /// with [`Vault::apply_import`]. Holds the credentials to add (zeroized when the object is
@@ -77,19 +31,19 @@ impl ImportPreview {
     }
 
     /// The items that would be added, in the file's order.
-    pub fn to_add(&self) -> Vec<ImportItem> {
-        self.inner.to_add.iter().map(ImportItem::from).collect()
+    pub fn to_add(&self) -> Vec<ToAdd> {
+        self.inner.to_add.clone()
     }
 
     /// The items already in the vault or earlier in the file; never added.
-    pub fn duplicates(&self) -> Vec<ImportDuplicate> {
-        self.inner.duplicates.iter().map(ImportDuplicate::from).collect()
+    pub fn duplicates(&self) -> Vec<Duplicate> {
+        self.inner.duplicates.clone()
     }
 
     /// The items that cannot be imported. They block [`Vault::apply_import`] unless the user,
     /// having seen them, chooses to skip them.
-    pub fn refused(&self) -> Vec<ImportRefused> {
-        self.inner.refused.iter().map(ImportRefused::from).collect()
+    pub fn refused(&self) -> Vec<Refused> {
+        self.inner.refused.clone()
     }
 
     /// How many items the file had (to add + duplicates + refused).
@@ -147,45 +101,4 @@ impl Vault {
 /// Counts and item numbers: an import is capped far below `u32::MAX` items.
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-impl From<&core::ToAdd> for ImportItem {
-    fn from(t: &core::ToAdd) -> Self {
-        let s = &t.summary;
-        ImportItem {
-            number: count(t.number),
-            place: t.place.to_string(),
-            issuer: s.issuer.clone(),
-            account: s.account.clone(),
-            params: s.params,
-            short_key: s.short_key,
-        }
-    }
-}
-
-impl From<&core::Duplicate> for ImportDuplicate {
-    fn from(d: &core::Duplicate) -> Self {
-        ImportDuplicate {
-            number: count(d.number),
-            place: d.place.to_string(),
-            issuer: d.summary.issuer.clone(),
-            account: d.summary.account.clone(),
-            params: d.summary.params,
-            of: match &d.of {
-                core::DuplicateOf::Entry(id) => DuplicateOf::Entry { id: id.clone() },
-                core::DuplicateOf::Item(number) => DuplicateOf::Item { number: count(*number) },
-            },
-        }
-    }
-}
-
-impl From<&core::Refused> for ImportRefused {
-    fn from(r: &core::Refused) -> Self {
-        ImportRefused {
-            number: count(r.number),
-            place: r.place.to_string(),
-            field: r.reason.field().to_owned(),
-            reason: r.reason.reason().to_owned(),
-        }
-    }
 }

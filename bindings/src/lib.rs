@@ -51,10 +51,8 @@ pub use backup::backup_info;
 pub use client::{TwostepClient, trust_loss_message};
 pub use codes::{code_at, code_from_uri, group_code, parse_uri};
 pub use error::TwostepError;
-pub use export::{GoogleMigrationExport, SkippedEntry, qr_png};
-pub use import::{
-    DuplicateOf, ImportDuplicate, ImportItem, ImportPreview, ImportRefused, detect_import_format, import_format_app,
-};
+pub use export::qr_png;
+pub use import::{ImportPreview, detect_import_format, import_format_app};
 pub use keystore::{KeyStore, KeyStoreFailure};
 pub use methods::{
     backup_options, code_prompt, didnt_receive_code, method_kind_label, parse_phone_number, validate_methods,

@@ -17,7 +17,7 @@
 //! log is shown after the story only when a step did not behave.
 
 use std::fmt::Display;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -60,10 +60,8 @@ pub fn run() -> Result<(), CliError> {
 
 fn tell(dir: &Path) -> Result<(), CliError> {
     let clock = Arc::new(FixedClock::at(SystemClock.now_unix_seconds()));
-    let mut config = ServerConfig::new(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), dir.join("backend.db"));
-    config.dev_outbox = true;
-    config.clock = clock.clone();
-    let server = Server::start(config).map_err(|e| CliError::Failed(format!("the backend did not start: {e}")))?;
+    let server = Server::start(ServerConfig::local(dir.join("backend.db"), clock.clone()))
+        .map_err(|e| CliError::Failed(format!("the backend did not start: {e}")))?;
     println!("Twostep demo: the seller's two-step verification story, end to end.");
     println!("Reference backend on {} (temporary database, SMS and voice go to its outbox).", server.url());
     println!("Seller's sign-in page, to follow along in a browser: {}/signin", server.url());

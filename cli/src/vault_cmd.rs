@@ -215,7 +215,7 @@ fn preview_text(source: &str, format: Format, preview: &ImportPreview) -> String
             out.push_str(&output::table(&rows));
         }
     };
-    let number = |n: usize| format!("  #{n}");
+    let number = |n: u32| format!("  #{n}");
     section(
         "to add",
         preview

@@ -64,7 +64,7 @@ fn google_export_carries_every_parameter_it_can_and_skips_the_rest_with_reasons(
     let vault = vault_with(dir.path(), &seven());
     let out = export::google_migration(&vault, Unencrypted::IUnderstand).unwrap();
 
-    let skipped: Vec<(usize, &str, SkipReason)> =
+    let skipped: Vec<(u32, &str, SkipReason)> =
         out.skipped.iter().map(|s| (s.number, s.issuer.as_str(), s.reason)).collect();
     assert_eq!(
         skipped,
@@ -141,7 +141,7 @@ fn the_google_export_reads_back_through_the_google_importer() {
     let dir = tempfile::tempdir().unwrap();
     let vault = vault_with(dir.path(), &seven());
     let out = export::google_migration(&vault, Unencrypted::IUnderstand).unwrap();
-    let expected: Vec<Credential> = out.exported.iter().map(|&n| seven()[n - 1].clone()).collect();
+    let expected: Vec<Credential> = out.exported.iter().map(|&n| seven()[n as usize - 1].clone()).collect();
     assert_eq!(import_google(&out.links), expected);
 
     // Several QR codes, scanned in any order, give back every entry in the export's order.

@@ -64,9 +64,9 @@ fn importing_the_same_export_again_finds_every_entry_already_there() {
 
     let again = import::preview(&vault, import::read(Format::Google, &google_fixture(), None).unwrap()).unwrap();
     assert!(again.to_add.is_empty());
-    let of: Vec<(usize, DuplicateOf)> = again.duplicates.iter().map(|d| (d.number, d.of.clone())).collect();
-    let want: Vec<(usize, DuplicateOf)> =
-        ids.iter().enumerate().map(|(i, id)| (i + 1, DuplicateOf::Entry(id.clone()))).collect();
+    let of: Vec<(u32, DuplicateOf)> = again.duplicates.iter().map(|d| (d.number, d.of.clone())).collect();
+    let want: Vec<(u32, DuplicateOf)> =
+        ids.iter().enumerate().map(|(i, id)| (i as u32 + 1, DuplicateOf::Entry(id.clone()))).collect();
     assert_eq!(of, want);
     assert_eq!(import::apply(&mut vault, &again, OnRefused::Block).unwrap(), 0);
     assert_eq!(vault.len(), 8);

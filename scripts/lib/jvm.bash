@@ -53,6 +53,8 @@ jvm_bindings() {
 jvm_suite() {
     local pom="$1" bindings="$2"
     shift 2
-    run mvn -B --no-transfer-progress -f "$pom" test \
+    # `clean` first: the bindings are generated afresh each run, and classes compiled from an
+    # older generation (a type since moved to another package) must not shadow the new ones.
+    run mvn -B --no-transfer-progress -f "$pom" clean test \
         -Dtwostep.bindings="$bindings" -Dtwostep.libdir="$lib_dir" "$@"
 }

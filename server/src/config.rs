@@ -116,6 +116,18 @@ impl ServerConfig {
             sender: Arc::new(LogSender),
         }
     }
+
+    /// The backend every test and the demo start on this machine, configured in one place: a
+    /// loopback port the system picks, `clock` (tests fix it), dev mode (outbox and clock) on and a cheap
+    /// password hash. For throwaway databases only, never for real logins.
+    pub fn local(db_path: impl Into<PathBuf>, clock: Arc<dyn Clock>) -> Self {
+        let mut config = Self::new(SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)), db_path);
+        config.clock = clock;
+        config.dev_outbox = true;
+        config.dev_clock = true;
+        config.password_cost = PasswordCost::INSECURE_FOR_TESTS;
+        config
+    }
 }
 
 impl std::fmt::Debug for ServerConfig {

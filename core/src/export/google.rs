@@ -33,20 +33,22 @@ const SCHEME: &str = "otpauth-migration://offline?data=";
 
 /// An export to Google Authenticator.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "GoogleMigrationExport"))]
 pub struct GoogleExport {
     /// One `otpauth-migration://` link per QR code, in order; empty when nothing could move.
     pub links: Vec<SecretString>,
     /// 1-based numbers (in the input's order) of the entries in the links.
-    pub exported: Vec<usize>,
+    pub exported: Vec<u32>,
     /// The entries Google's format cannot carry.
     pub skipped: Vec<Skipped>,
 }
 
 /// An entry left out of a Google export, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "SkippedEntry"))]
 pub struct Skipped {
     /// 1-based place in the input's order.
-    pub number: usize,
+    pub number: u32,
     pub issuer: String,
     pub account: String,
     pub reason: SkipReason,
@@ -63,6 +65,36 @@ pub enum SkipReason {
     Period(u32),
 }
 
+impl SkipReason {
+    /// The reason whose words [`Display`](std::fmt::Display) wrote, read back.
+    pub fn parse(words: &str) -> Option<SkipReason> {
+        let between = |prefix: &str, suffix: &str| words.strip_prefix(prefix)?.strip_suffix(suffix).map(str::to_owned);
+        if words == SkipReason::Steam.to_string() {
+            Some(SkipReason::Steam)
+        } else if let Some(d) = between("Google Authenticator's export carries 6 or 8 digits, not ", "") {
+            d.parse().ok().map(SkipReason::Digits)
+        } else {
+            let p = between(
+                "Google Authenticator's export has no period: only 30-second codes move, not ",
+                "-second ones",
+            )?;
+            p.parse().ok().map(SkipReason::Period)
+        }
+    }
+}
+
+// The apps show why an entry was left out in these words.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(SkipReason, String, {
+    lower: |reason| reason.to_string(),
+    try_lift: |words| SkipReason::parse(&words).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not a skip reason")),
+});
+
+/// 1-based place `i + 1` (an export holds far fewer than `u32::MAX` entries).
+fn number(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
 /// `credentials` as migration links, at most `per_batch` (1 to [`MAX_ENTRIES_PER_BATCH`]) in
 /// each; entries the format cannot carry are in [`GoogleExport::skipped`].
 pub fn export(credentials: &[Credential], per_batch: usize, _: Unencrypted) -> GoogleExport {
@@ -76,7 +108,7 @@ pub fn export(credentials: &[Credential], per_batch: usize, _: Unencrypted) -> G
             Ok(p) => p,
             Err(reason) => {
                 out.skipped.push(Skipped {
-                    number: i + 1,
+                    number: number(i),
                     issuer: c.issuer.clone(),
                     account: c.account.clone(),
                     reason,
@@ -91,7 +123,7 @@ pub fn export(credentials: &[Credential], per_batch: usize, _: Unencrypted) -> G
         }
         current_bytes += size;
         current.push(params);
-        out.exported.push(i + 1);
+        out.exported.push(number(i));
     }
     if !current.is_empty() {
         batches.push(current);
@@ -172,4 +204,18 @@ fn random_batch_id() -> i32 {
     let mut bytes = [0u8; 4];
     SystemRandom::new().fill(&mut bytes).expect("the operating system's random source failed");
     (i32::from_le_bytes(bytes) & i32::MAX).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The apps get a reason as its words and may hand it back: the words read back to it.
+    #[test]
+    fn a_skip_reason_reads_back_from_its_words() {
+        for reason in [SkipReason::Steam, SkipReason::Digits(7), SkipReason::Period(60)] {
+            assert_eq!(SkipReason::parse(&reason.to_string()), Some(reason), "{reason}");
+        }
+        assert_eq!(SkipReason::parse("because"), None);
+    }
 }

@@ -114,7 +114,7 @@ impl SecuritySettingsFlow {
                         .into()
                 });
             }
-            Err(e) => state.error = Some(words::say(&e.into())),
+            Err(e) => state.error = Some(words::say(&e)),
         }
         state
     }

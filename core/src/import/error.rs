@@ -14,20 +14,24 @@ use super::{Format, Place};
 /// of the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EntryError {
-    field: &'static str,
+    /// The field at fault, as the format calls it or as [`UriError::field`] names it:
+    /// `"secret"`, `"digits"`, `"type"`, `"counter"`, `"entry"`…
+    field: String,
+    /// Why, in words fit for a log.
     reason: String,
 }
 
 impl EntryError {
     pub(crate) fn new(field: &'static str, reason: impl Into<String>) -> Self {
-        Self { field, reason: reason.into() }
+        Self { field: field.to_owned(), reason: reason.into() }
     }
 
     /// The field at fault, as the format calls it or as [`UriError::field`] names it:
     /// `"secret"`, `"digits"`, `"type"`, `"counter"`, `"entry"`…
-    pub fn field(&self) -> &'static str {
-        self.field
+    pub fn field(&self) -> &str {
+        &self.field
     }
 
     /// Why, in words fit for a log.
@@ -38,13 +42,13 @@ impl EntryError {
 
 impl From<UriError> for EntryError {
     fn from(e: UriError) -> Self {
-        Self { field: e.field(), reason: e.reason().to_owned() }
+        Self { field: e.field().to_owned(), reason: e.reason().to_owned() }
     }
 }
 
 impl From<InvalidParam> for EntryError {
     fn from(e: InvalidParam) -> Self {
-        Self { field: e.field, reason: e.reason }
+        Self { field: e.field.to_owned(), reason: e.reason }
     }
 }
 

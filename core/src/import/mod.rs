@@ -167,6 +167,27 @@ pub enum Place {
     Batch { line: usize, entry: usize },
 }
 
+impl Place {
+    /// The place [`Display`](fmt::Display) wrote, read back.
+    pub fn parse(text: &str) -> Option<Place> {
+        let number = |s: &str| s.parse::<usize>().ok();
+        if let Some((line, account)) = text.strip_prefix("line ").and_then(|r| r.split_once(", account ")) {
+            return Some(Place::Batch { line: number(line)?, entry: number(account)? });
+        }
+        if let Some(line) = text.strip_prefix("line ") {
+            return Some(Place::Line(number(line)?));
+        }
+        Some(Place::Entry(number(text.strip_prefix("entry ")?)?))
+    }
+}
+
+// The apps see a place in its words: `"entry 3"`, `"line 2"`, `"line 1, account 4"`.
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Place, String, {
+    lower: |place| place.to_string(),
+    try_lift: |text| Place::parse(&text).ok_or_else(|| uniffi::deps::anyhow::anyhow!("not a place in a file")),
+});
+
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -252,6 +273,16 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The apps get a place as its words and may hand it back: the words read back to it.
+    #[test]
+    fn a_place_reads_back_from_its_words() {
+        for place in [Place::Line(2), Place::Entry(13), Place::Batch { line: 1, entry: 4 }] {
+            assert_eq!(Place::parse(&place.to_string()), Some(place), "{place}");
+        }
+        assert_eq!(Place::parse("entry"), None);
+        assert_eq!(Place::parse("row 3"), None);
+    }
 
     #[test]
     fn every_format_is_found_by_its_name_and_only_by_it() {

@@ -24,36 +24,49 @@ use std::collections::HashMap;
 
 /// An item that would be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "ImportItem"))]
 pub struct ToAdd {
-    pub number: usize,
+    /// 1-based, consecutive over the whole import, in the file's order.
+    pub number: u32,
+    /// Where it is in the file; in words (`"entry 3"`, `"line 1, account 4"`) for the apps.
     pub place: Place,
     pub summary: Summary,
 }
 
 /// What an item duplicates.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DuplicateOf {
     /// The id of the vault entry that already holds this second factor.
-    Entry(String),
+    Entry(#[cfg_attr(feature = "uniffi", uniffi(name = "id"))] String),
     /// The number of an earlier item of the same import.
-    Item(usize),
+    Item(#[cfg_attr(feature = "uniffi", uniffi(name = "number"))] u32),
 }
 
-/// An item that would not be added because it is already there.
+/// An item that would not be added because the vault or the file already holds the same
+/// second factor (same secret, kind, algorithm, digits and period; names and HOTP counters
+/// may differ).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "ImportDuplicate"))]
 pub struct Duplicate {
-    pub number: usize,
+    pub number: u32,
     pub place: Place,
     pub summary: Summary,
     pub of: DuplicateOf,
 }
 
-/// An item that cannot be imported, and why.
+/// An item that cannot be imported: the field at fault and why, never its content.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "ImportRefused"))]
 pub struct Refused {
-    pub number: usize,
+    pub number: u32,
     pub place: Place,
     pub reason: EntryError,
+}
+
+/// Item numbers: an import is capped far below `u32::MAX` items.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// What an import would do; [`apply`] does it. Holds the credentials to add (their secrets are
@@ -131,14 +144,14 @@ fn sort(
     for item in items {
         match item.outcome {
             Ok(credential) => {
-                places.push((item.number, item.place));
+                places.push((count(item.number), item.place));
                 candidates.push(credential);
             }
-            Err(reason) => refused.push(Refused { number: item.number, place: item.place, reason }),
+            Err(reason) => refused.push(Refused { number: count(item.number), place: item.place, reason }),
         }
     }
     let existing = in_vault(&candidates)?;
-    let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut seen: HashMap<[u8; 32], u32> = HashMap::new();
     let (mut to_add, mut duplicates, mut pending) = (Vec::new(), Vec::new(), Vec::new());
     for (((number, place), credential), existing) in places.into_iter().zip(candidates).zip(existing) {
         let summary = credential.summary();
@@ -202,7 +215,7 @@ mod tests {
         ];
         let p = preview_for_new_vault(items);
         assert_eq!(p.to_add.iter().map(|t| t.number).collect::<Vec<_>>(), [1, 3, 4]);
-        let dups: Vec<(usize, DuplicateOf)> = p.duplicates.iter().map(|d| (d.number, d.of.clone())).collect();
+        let dups: Vec<(u32, DuplicateOf)> = p.duplicates.iter().map(|d| (d.number, d.of.clone())).collect();
         assert_eq!(dups, [(2, DuplicateOf::Item(1)), (6, DuplicateOf::Item(3))]);
         assert_eq!(p.refused.len(), 1);
         assert_eq!(p.total(), 6);

@@ -16,7 +16,7 @@ use twostep_core::otp::{Generator, uri};
 use twostep_core::protocol::endpoints::*;
 use twostep_core::protocol::{ApiError, ClientInfo, ClientKind, ErrorBody, ErrorCode};
 use twostep_core::secret::SecretBytes;
-use twostep_server::{PasswordCost, RunningServer, Server, ServerConfig};
+use twostep_server::{RunningServer, Server, ServerConfig};
 
 /// A multiple of 30: codes of this instant belong to one TOTP step from its start.
 pub const T0: u64 = 1_700_000_010;
@@ -114,11 +114,7 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let db_path = dir.path().join("server.db");
         let clock = Arc::new(FixedClock::at(T0));
-        let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), &db_path);
-        config.clock = clock.clone();
-        config.password_cost = PasswordCost::INSECURE_FOR_TESTS;
-        config.dev_outbox = true;
-        config.dev_clock = true;
+        let mut config = ServerConfig::local(&db_path, clock.clone());
         adjust(&mut config);
         let server = Server::start(config).expect("the server starts");
         Self {

@@ -19,7 +19,7 @@ use twostep_core::clock::{Clock, FixedClock};
 use twostep_core::methods::{MethodChoice, PhoneChoice};
 use twostep_core::protocol::Role;
 use twostep_core::vault::{KdfParams, PassphraseKeyStore, Vault};
-use twostep_server::{PasswordCost, RunningServer, Server, ServerConfig};
+use twostep_server::{RunningServer, Server, ServerConfig};
 
 /// A multiple of 30 plus 10: codes of this instant sit well inside one TOTP step.
 pub const T0: u64 = 1_700_000_010;
@@ -54,11 +54,7 @@ impl Backend {
     }
 
     fn launch(addr: SocketAddr, db_path: &std::path::Path, clock: Arc<FixedClock>) -> RunningServer {
-        let mut config = ServerConfig::new(addr, db_path);
-        config.clock = clock;
-        config.password_cost = PasswordCost::INSECURE_FOR_TESTS;
-        config.dev_outbox = true;
-        Server::start(config).expect("the server starts")
+        Server::start(ServerConfig { addr, ..ServerConfig::local(db_path, clock) }).expect("the server starts")
     }
 
     pub fn url(&self) -> String {

@@ -68,10 +68,10 @@ class MovingTest {
             assertEquals((1u..7u).toList(), toAdd.map { it.number })
             assertEquals(
                 listOf("Deno", "SPDX", "Airbnb", "Issuu", "Air Canada", "WWE", "Boeing"),
-                toAdd.map { it.issuer },
+                toAdd.map { it.summary.issuer },
             )
             assertEquals("entry 1", toAdd[0].place)
-            val wwe = toAdd.single { it.issuer == "WWE" }
+            val wwe = toAdd.single { it.summary.issuer == "WWE" }.summary
             assertEquals(OtpKind.Hotp(10300uL), wwe.params.kind)
             assertEquals(OtpAlgorithm.SHA512, wwe.params.algorithm)
             assertEquals(8.toUByte(), wwe.params.digits)
@@ -132,7 +132,7 @@ class MovingTest {
             val refused = preview.refused().single()
             assertEquals(2u, refused.number)
             assertEquals("line 2", refused.place)
-            assertEquals("secret", refused.field)
+            assertEquals("secret", refused.reason.field)
 
             val blocked = assertThrows<TwostepException.InvalidInput> { vault.applyImport(preview, false) }
             assertEquals("line 2: secret", blocked.field)
