@@ -12,14 +12,13 @@
 //!
 //! The demo decides nothing itself: rules, wording and verdicts come from core and the server.
 //!
-//! The embedded backend logs on standard error; while the story is told that stream goes to
-//! a log file in the temporary folder, so no log line lands in the middle of the story. The
-//! log is shown after the story only when a step did not behave.
+//! The embedded backend's log lines are kept aside while the story is told, so none lands in
+//! the middle of it; they are shown after the story only when a step did not behave.
 
 use std::fmt::Display;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use twostep_core::client::{
     AttemptOutcome, Client, ClientConfig, ClientError, ClientIdentity, CodeChallenge, SignInOutcome, runtime,
@@ -44,16 +43,13 @@ const HELP_PAGE: &str = "the Seller Central help page \"Two-Step Verification\""
 pub fn run() -> Result<(), CliError> {
     let dir = tempfile::tempdir()
         .map_err(|e| CliError::Failed(format!("cannot make a temporary folder: {}", crate::error::io_words(&e))))?;
-    let log_path = dir.path().join("backend.log");
-    let quiet = QuietStderr::to(&log_path)?;
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = log.clone();
+    twostep_server::log::set_sink(move |line| kept.lock().unwrap_or_else(PoisonError::into_inner).push(line.into()));
     let result = tell(dir.path());
-    drop(quiet);
-    if result.is_err() {
-        if let Ok(log) = std::fs::read_to_string(&log_path).map(|l| l.trim_end().to_owned()) {
-            if !log.is_empty() {
-                println!("\nThe backend's log:\n{log}");
-            }
-        }
+    let log = log.lock().unwrap_or_else(PoisonError::into_inner);
+    if result.is_err() && !log.is_empty() {
+        println!("\nThe backend's log:\n{}", log.join("\n"));
     }
     result
 }
@@ -413,53 +409,5 @@ fn outcome<T>(result: &Result<T, ClientError>) -> String {
         Ok(_) => "accepted".into(),
         Err(ClientError::Server(e)) => format!("\"{}\"", e.message),
         Err(e) => format!("\"{e}\""),
-    }
-}
-
-/// Standard error sent to a file while it lives, and given back on drop.
-struct QuietStderr {
-    #[cfg(unix)]
-    saved: Option<std::os::fd::OwnedFd>,
-}
-
-#[allow(unsafe_code)]
-impl QuietStderr {
-    #[cfg(unix)]
-    fn to(path: &Path) -> Result<Self, CliError> {
-        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-        let log = std::fs::File::create(path).map_err(|e| {
-            CliError::Failed(format!("cannot make the backend's log file: {}", crate::error::io_words(&e)))
-        })?;
-        // SAFETY: dup and dup2 on descriptors this process owns; the duplicate is owned once.
-        let saved = unsafe {
-            let copy = libc::dup(libc::STDERR_FILENO);
-            if copy < 0 || libc::dup2(log.as_raw_fd(), libc::STDERR_FILENO) < 0 {
-                if copy >= 0 {
-                    libc::close(copy);
-                }
-                return Ok(Self { saved: None });
-            }
-            OwnedFd::from_raw_fd(copy)
-        };
-        Ok(Self { saved: Some(saved) })
-    }
-
-    #[cfg(not(unix))]
-    fn to(_path: &Path) -> Result<Self, CliError> {
-        Ok(Self {})
-    }
-}
-
-#[allow(unsafe_code)]
-impl Drop for QuietStderr {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(saved) = self.saved.take() {
-            use std::os::fd::AsRawFd;
-            // SAFETY: puts back the descriptor saved in `to`.
-            unsafe {
-                libc::dup2(saved.as_raw_fd(), libc::STDERR_FILENO);
-            }
-        }
     }
 }

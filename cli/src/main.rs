@@ -23,9 +23,7 @@
 //! - [`output`] — tables, JSON and the countdown bar;
 //! - [`error`] — messages and exit statuses.
 
-// Denied, not forbidden: `demo` moves standard error aside with dup2 while the embedded
-// backend logs (demo.rs, `QuietStderr`), the one allowed use.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod args;
 mod backup_cmd;

@@ -80,7 +80,7 @@ impl App {
     pub fn deliver(&self, messages: &[OutboxMessage]) {
         for m in messages {
             if let Err(e) = self.config.sender.deliver(m) {
-                eprintln!("twostep-server: delivery failed: {e}");
+                crate::log::line(format_args!("delivery failed: {e}"));
             }
         }
     }

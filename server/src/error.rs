@@ -62,7 +62,7 @@ impl IntoResponse for Error {
         let body = match self {
             Error::Api(e) => e,
             other => {
-                eprintln!("twostep-server: internal error: {other}");
+                crate::log::line(format_args!("internal error: {other}"));
                 ApiError::new(ErrorCode::Internal, "Something went wrong on the server; try again.")
             }
         };

@@ -53,6 +53,7 @@ mod enrollment;
 mod error;
 mod extract;
 mod keys;
+pub mod log;
 mod logins;
 mod method_store;
 pub mod outbox;

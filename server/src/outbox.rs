@@ -38,7 +38,7 @@ impl CodeSender for LogSender {
             MethodKind::Voice => "voice call",
             _ => "sms",
         };
-        eprintln!("twostep-server: outbox: {channel} to {to}");
+        crate::log::line(format_args!("outbox: {channel} to {to}"));
         Ok(())
     }
 }

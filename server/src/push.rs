@@ -278,7 +278,7 @@ pub fn start(app: &App, attempt_id: &str, req: StartPush) -> Result<PushStarted>
         }
         Ok(count)
     })?;
-    eprintln!("twostep-server: push: a sign-in request is pending for {count} device(s)");
+    crate::log::line(format_args!("push: a sign-in request is pending for {count} device(s)"));
     Ok(PushStarted { challenge_id: id, number, expires_at })
 }
 
@@ -416,7 +416,7 @@ pub fn answer(app: &App, challenge_id: &str, envelope: SignedEnvelope) -> Result
         Ok(Ok((AnswerAccepted { challenge_id: challenge_id.to_owned(), outcome }, outcome == AnswerOutcome::Reported)))
     })??;
     if reported {
-        eprintln!("twostep-server: push: a sign-in was reported as \"this wasn't me\"");
+        crate::log::line(format_args!("push: a sign-in was reported as \"this wasn't me\""));
     }
     Ok(accepted)
 }
