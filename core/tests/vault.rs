@@ -157,7 +157,7 @@ fn a_corrupted_secret_is_named_apart_and_the_rest_of_the_vault_works() {
 
     let mut vault = Vault::open(&path, &key_store("correct horse"), clock()).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), before, "opening wrote nothing");
-    assert_eq!(vault.list().iter().map(|e| e.id.clone()).collect::<Vec<_>>(), [sound.clone()]);
+    assert_eq!(vault.list().iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), [sound.as_str()]);
     let damaged = vault.damaged();
     assert_eq!(damaged.len(), 1);
     assert_eq!((damaged[0].id.as_str(), damaged[0].issuer.as_str()), (broken.as_str(), "GitHub"));
