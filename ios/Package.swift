@@ -10,6 +10,8 @@
 //                   slices (no headers: the module comes from TwostepCoreFFI)
 //   TwostepCore     the generated Swift (Sources/TwostepCore, one file per binding crate)
 //   Twostep         the Swift API: CodesTicker, AsyncVault, KeychainKeyStore; re-exports TwostepCore
+//   TwostepModels   the app's view models, one per core flow, and AppModel (no UI framework:
+//                   built and tested on Linux too); the SwiftUI screens over them are in App/
 //
 // Generated files are not committed on the main branch: `scripts/build-ios` makes them all (on
 // a Mac with Xcode), `scripts/build-ios --bindings-only` makes the headers, module map and
@@ -85,6 +87,7 @@ let package = Package(
     platforms: [.iOS(.v15), .macOS(.v12)],
     products: [
         .library(name: "Twostep", targets: ["Twostep"]),
+        .library(name: "TwostepModels", targets: ["TwostepModels"]),
     ],
     targets: [
         .systemLibrary(name: "TwostepCoreFFI", path: "Sources/TwostepCoreFFI"),
@@ -95,6 +98,7 @@ let package = Package(
             linkerSettings: coreLinkerSettings
         ),
         .target(name: "Twostep", dependencies: ["TwostepCore"], path: "Sources/Twostep"),
+        .target(name: "TwostepModels", dependencies: ["Twostep"], path: "Sources/TwostepModels"),
         .testTarget(name: "TwostepTests", dependencies: ["Twostep"], path: "Tests/TwostepTests"),
     ] + binaryTargets,
     swiftLanguageModes: [.v6]
