@@ -29,6 +29,24 @@ class ReferenceBackend private constructor(
     /** What the server wrote to stderr, for a failure message. */
     fun log(): String = runCatching { log.readText() }.getOrDefault("(no log)")
 
+    /**
+     * Moves the server's clock [seconds] ahead (dev mode's `POST /v1/dev/clock`): a TOTP code
+     * just used is refused again within its step, so a test moves on to the next one. Clients
+     * follow on their next request (they correct their clock from the server's Date header).
+     */
+    fun advanceClock(seconds: Long) {
+        val connection = java.net.URI("$url/v1/dev/clock").toURL().openConnection() as java.net.HttpURLConnection
+        try {
+            connection.requestMethod = "POST"
+            connection.doOutput = true
+            connection.setRequestProperty("Content-Type", "application/json")
+            connection.outputStream.use { it.write("""{"advance_seconds": $seconds}""".toByteArray()) }
+            check(connection.responseCode in 200..299) { "the dev clock did not move: HTTP ${connection.responseCode}" }
+        } finally {
+            connection.disconnect()
+        }
+    }
+
     override fun close() {
         stop(process)
         runCatching { Runtime.getRuntime().removeShutdownHook(shutdownHook) }
@@ -38,7 +56,7 @@ class ReferenceBackend private constructor(
         private const val START_TIMEOUT_SECONDS = 30L
         private const val LISTENING = "listening on "
 
-        /** Starts `twostep serve --addr 127.0.0.1:0 --db <dir>/server.db --dev-outbox`. */
+        /** Starts `twostep serve --addr 127.0.0.1:0 --db <dir>/server.db --dev`. */
         fun start(dir: Path): ReferenceBackend {
             val cli = cliPath()
             val log = dir.resolve("server.log").toFile()
@@ -46,7 +64,7 @@ class ReferenceBackend private constructor(
                 cli.toString(), "serve",
                 "--addr", "127.0.0.1:0",
                 "--db", dir.resolve("server.db").toString(),
-                "--dev-outbox",
+                "--dev",
             ).redirectError(log).start()
             val hook = Thread { process.destroyForcibly() }
             Runtime.getRuntime().addShutdownHook(hook)

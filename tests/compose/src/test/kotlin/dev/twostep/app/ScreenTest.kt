@@ -6,7 +6,16 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.geometry.Size
 import androidx.compose.ui.graphics.asSkiaBitmap
 import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.test.SemanticsMatcher
 import androidx.compose.ui.test.SkikoComposeUiTest
+import androidx.compose.ui.test.hasClickAction
+import androidx.compose.ui.test.hasText
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.printToString
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.v2.runSkikoComposeUiTest
 import androidx.compose.ui.unit.Density
 import java.io.File
@@ -76,6 +85,45 @@ abstract class ScreenTest {
      */
     protected fun SkikoComposeUiTest.nextFrame() {
         mainClock.advanceTimeByFrame()
+        waitForIdle()
+    }
+
+    /**
+     * Lets the screen run until [done]: for what the core does over real HTTP on its own
+     * threads (an action's answer, a push answered on another device), which the virtual clock
+     * cannot hurry. Bounded, and the failure says what never showed.
+     */
+    protected fun SkikoComposeUiTest.until(what: String, done: () -> Boolean) {
+        val deadline = System.nanoTime() + 20_000_000_000L
+        nextFrame()
+        while (!done()) {
+            check(System.nanoTime() < deadline) { "the screen never showed $what; it shows:\n" + onRoot().printToString() }
+            Thread.sleep(10)
+            nextFrame()
+        }
+    }
+
+    /** Waits ([until]) for a node matching [matcher], e.g. `hasText(…)` or `hasTestTag(…)`. */
+    protected fun SkikoComposeUiTest.awaitNode(matcher: SemanticsMatcher) =
+        until(matcher.description) { onAllNodes(matcher).fetchSemanticsNodes().isNotEmpty() }
+
+    /** Waits for [text] on screen (the whole text of a node). */
+    protected fun SkikoComposeUiTest.awaitText(text: String) = awaitNode(hasText(text))
+
+    /** The text a node shows, e.g. the number on the push wait (tag `push-number`). */
+    protected fun SkikoComposeUiTest.textOf(tag: String): String =
+        onNodeWithTag(tag).fetchSemanticsNode().config[SemanticsProperties.Text].joinToString("") { it.text }
+
+    /** Clicks the clickable node that says [label] (a title may say the same). */
+    protected fun SkikoComposeUiTest.click(label: String) {
+        awaitNode(hasText(label) and hasClickAction())
+        onNode(hasText(label) and hasClickAction()).performScrollTo().performClick()
+        nextFrame()
+    }
+
+    /** Lets animations (a field's label, a ripple) finish before a [screenshot]. */
+    protected fun SkikoComposeUiTest.settle() {
+        mainClock.advanceTimeBy(600)
         waitForIdle()
     }
 

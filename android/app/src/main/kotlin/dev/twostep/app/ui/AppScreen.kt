@@ -1,0 +1,78 @@
+package dev.twostep.app.ui
+
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Modifier
+import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.lifecycle.viewmodel.compose.viewModel
+import dev.twostep.app.model.AppViewModel
+import dev.twostep.app.model.AppViewModel.Screen
+import dev.twostep.app.model.ApprovalsViewModel
+import dev.twostep.app.model.CodesViewModel
+import dev.twostep.app.model.LogoutViewModel
+import dev.twostep.app.model.MethodsViewModel
+import dev.twostep.app.model.SecuritySettingsViewModel
+import dev.twostep.app.model.SignInViewModel
+import dev.twostep.core.ApprovalsFlow
+import dev.twostep.core.LogoutFlow
+import dev.twostep.core.MethodsFlow
+import dev.twostep.core.SecuritySettingsFlow
+import dev.twostep.core.SignInFlow
+
+/**
+ * The app: the screen [app] says, with a bar to move between the signed-in screens. Each
+ * visit gets its own view model (keyed by the visit), made from the app's client.
+ */
+@Composable
+fun AppScreen(app: AppViewModel, codes: () -> CodesViewModel) {
+    val visit by app.visit.collectAsStateWithLifecycle()
+    val screen = visit.screen
+    Scaffold(
+        bottomBar = {
+            if (screen != Screen.SIGN_IN && screen != Screen.ENABLE) {
+                NavigationBar {
+                    listOf(
+                        Screen.CODES to Strings.CODES,
+                        Screen.APPROVALS to Strings.APPROVALS,
+                        Screen.SETTINGS to Strings.SECURITY_SETTINGS,
+                        Screen.LOGOUT to Strings.LOG_OUT,
+                    ).forEach { (target, label) ->
+                        NavigationBarItem(
+                            selected = screen == target,
+                            onClick = { app.open(target) },
+                            icon = {},
+                            label = { Text(label) },
+                        )
+                    }
+                }
+            }
+        },
+    ) { padding ->
+        Box(Modifier.padding(padding)) {
+            val client = app.client
+            when (screen) {
+                Screen.SIGN_IN -> SignInScreen(
+                    viewModel(key = visit.key) { SignInViewModel(SignInFlow(client)) },
+                    onEnable = { app.open(Screen.ENABLE) },
+                    onSignedIn = { app.open(Screen.CODES) },
+                )
+                Screen.ENABLE -> MethodsScreen(
+                    viewModel(key = visit.key) { MethodsViewModel(MethodsFlow.enable(client)) },
+                    onDone = { app.open(Screen.CODES) },
+                )
+                Screen.CODES -> CodesScreen(viewModel(key = visit.key) { codes() })
+                Screen.APPROVALS -> ApprovalsScreen(viewModel(key = visit.key) { ApprovalsViewModel(ApprovalsFlow(client)) })
+                Screen.SETTINGS -> SecuritySettingsScreen(
+                    viewModel(key = visit.key) { SecuritySettingsViewModel(SecuritySettingsFlow(client)) },
+                )
+                Screen.LOGOUT -> LogoutScreen(viewModel(key = visit.key) { LogoutViewModel(LogoutFlow(client)) })
+            }
+        }
+    }
+}
