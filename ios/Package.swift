@@ -100,6 +100,7 @@ let package = Package(
         .target(name: "Twostep", dependencies: ["TwostepCore"], path: "Sources/Twostep"),
         .target(name: "TwostepModels", dependencies: ["Twostep"], path: "Sources/TwostepModels"),
         .testTarget(name: "TwostepTests", dependencies: ["Twostep"], path: "Tests/TwostepTests"),
+        .testTarget(name: "TwostepModelsTests", dependencies: ["TwostepModels"], path: "Tests/TwostepModelsTests"),
     ] + binaryTargets,
     swiftLanguageModes: [.v6]
 )
