@@ -279,6 +279,16 @@ impl SecuritySettingsFlow {
     pub async fn require_codes_on_all_devices(&self) -> core::SecuritySettingsState {
         self.0.require_codes_on_all_devices().await
     }
+
+    /// Removes one phone from approving sign-ins (a lost phone).
+    pub async fn remove_phone(&self, device_id: String) -> core::SecuritySettingsState {
+        self.0.remove_phone(&device_id).await
+    }
+
+    /// Ends one device's or browser's trust.
+    pub async fn revoke_trust(&self, trust_id: String) -> core::SecuritySettingsState {
+        self.0.revoke_trust(&trust_id).await
+    }
 }
 
 /// Logging out: what it resets, then doing it.

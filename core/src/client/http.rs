@@ -127,6 +127,10 @@ impl Http {
         self.send::<(), R>(Method::GET, path, session, None).await
     }
 
+    pub(crate) async fn delete<R: DeserializeOwned>(&self, path: &str, session: Option<&SecretString>) -> Result<R> {
+        self.send::<(), R>(Method::DELETE, path, session, None).await
+    }
+
     pub(crate) async fn post<B: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,

@@ -32,7 +32,9 @@
 use super::error::Result;
 use super::state::{self, SessionRecord, TrustExpected, TrustLost, TrustRecord};
 use super::{Client, Inner};
-use crate::protocol::endpoints::{CurrentMethods, SignedIn, TrustSummary};
+use crate::protocol::endpoints::{
+    CurrentMethods, DeviceRemoved, Devices, SignedIn, TrustRevoked, TrustSummary, TrustedDevices,
+};
 use crate::protocol::paths;
 use crate::protocol::{TrustBinding, TrustLoss, trust_verdict};
 use crate::secret::SecretString;
@@ -115,6 +117,45 @@ impl Client {
         self.call(|i| async move {
             let session = i.session()?;
             i.http.get(paths::METHODS, Some(&session.session)).await
+        })
+        .await
+    }
+
+    /// The phones registered to approve the login's sign-ins (security settings), oldest first.
+    pub async fn push_devices(&self) -> Result<Devices> {
+        self.call(|i| async move {
+            let session = i.session()?;
+            i.http.get(paths::DEVICES, Some(&session.session)).await
+        })
+        .await
+    }
+
+    /// Removes one phone from approving sign-ins (a lost phone).
+    pub async fn remove_push_device(&self, device_id: &str) -> Result<DeviceRemoved> {
+        let path = paths::fill(paths::DEVICE, device_id);
+        self.call(move |i| async move {
+            let session = i.session()?;
+            i.http.delete(&path, Some(&session.session)).await
+        })
+        .await
+    }
+
+    /// The devices and browsers whose "Don't ask for codes" still counts: what, where, last used.
+    pub async fn trusted_devices(&self) -> Result<TrustedDevices> {
+        self.call(|i| async move {
+            let session = i.session()?;
+            i.http.get(paths::TRUST_DEVICES, Some(&session.session)).await
+        })
+        .await
+    }
+
+    /// Ends one device's or browser's trust (going past the help page, which only offers
+    /// "Require codes on all devices").
+    pub async fn revoke_trust(&self, trust_id: &str) -> Result<TrustRevoked> {
+        let path = paths::fill(paths::TRUST_DEVICE, trust_id);
+        self.call(move |i| async move {
+            let session = i.session()?;
+            i.http.delete(&path, Some(&session.session)).await
         })
         .await
     }

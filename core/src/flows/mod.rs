@@ -50,7 +50,7 @@ pub use logout::{LogoutFlow, LogoutState};
 #[cfg(feature = "client")]
 pub use methods::{MethodsFlow, MethodsState, MethodsStep};
 #[cfg(feature = "client")]
-pub use settings::{SecuritySettingsFlow, SecuritySettingsState};
+pub use settings::{DeviceRow, SecuritySettingsFlow, SecuritySettingsState};
 #[cfg(feature = "client")]
 pub use signin::{CodePromptView, PushWaitView, SignInFlow, SignInState, SignInStep, SignedInView};
 #[cfg(feature = "client")]

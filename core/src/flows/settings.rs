@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::text::{REQUIRE_CODES_DONE, REQUIRE_CODES_LABEL, duration, trusted_devices_label};
+use super::text::{REQUIRE_CODES_DONE, REQUIRE_CODES_LABEL, ago, duration, trusted_devices_label};
 use super::watch::{Cell, Listener};
 use super::words;
 use crate::client::Client;
@@ -29,9 +29,26 @@ pub struct SecuritySettingsState {
     /// "2 devices don't ask for codes."
     pub trusted_devices_label: Option<String>,
     pub require_codes_label: String,
+    /// The phones that approve this login's sign-ins; each can be removed (a lost phone).
+    pub approving_phones: Vec<DeviceRow>,
+    /// The devices and browsers that skip codes; each can be revoked on its own.
+    pub trusted: Vec<DeviceRow>,
     /// What the last action did: "Codes are now required on all devices."
     pub notice: Option<String>,
     pub error: Option<String>,
+}
+
+/// One phone or trusted device as the settings list it, in the seller's words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct DeviceRow {
+    /// What [`SecuritySettingsFlow::remove_phone`] or [`SecuritySettingsFlow::revoke_trust`] takes.
+    pub id: String,
+    /// "android phone, app 4.2.0" or "Firefox 128 on Linux".
+    pub title: String,
+    /// "Added 3 days ago · last used just now" (and the network, for trust).
+    pub detail: String,
+    pub this_device: bool,
 }
 
 /// The settings of the signed-in login.
@@ -60,8 +77,16 @@ impl SecuritySettingsFlow {
     pub async fn refresh(&self) -> SecuritySettingsState {
         let methods = self.client.current_methods().await;
         let count = self.client.trusted_device_count().await;
+        let lists = self.lists().await;
         let mut next = self.local(self.cell.get());
         next.error = None;
+        match lists {
+            Ok((phones, trusted)) => {
+                next.approving_phones = phones;
+                next.trusted = trusted;
+            }
+            Err(e) => next.error = Some(words::say(&e)),
+        }
         match methods {
             Ok(m) => {
                 next.primary = Some(m.primary);
@@ -89,6 +114,71 @@ impl SecuritySettingsFlow {
             }
             Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
         }
+    }
+
+    /// Removes one phone from approving sign-ins.
+    pub async fn remove_phone(&self, device_id: &str) -> SecuritySettingsState {
+        match self.client.remove_push_device(device_id).await {
+            Ok(_) => {
+                let state = self.refresh().await;
+                self.cell.update(|s| {
+                    s.notice = Some("That phone no longer approves your sign-ins.".into());
+                    s.error = state.error.clone();
+                })
+            }
+            Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
+        }
+    }
+
+    /// Ends one device's or browser's trust: its next sign-in asks for a code.
+    pub async fn revoke_trust(&self, trust_id: &str) -> SecuritySettingsState {
+        match self.client.revoke_trust(trust_id).await {
+            Ok(_) => {
+                let state = self.refresh().await;
+                self.cell.update(|s| {
+                    s.notice = Some("That device will ask for a code at its next sign-in.".into());
+                    s.error = state.error.clone();
+                })
+            }
+            Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
+        }
+    }
+
+    async fn lists(&self) -> Result<(Vec<DeviceRow>, Vec<DeviceRow>), crate::client::ClientError> {
+        let phones = self.client.push_devices().await?;
+        let trusted = self.client.trusted_devices().await?;
+        let now = self.client.now();
+        let used = |at: Option<u64>| match at {
+            Some(t) => format!("last used {}", ago(now.saturating_sub(t))),
+            None => "not used yet".to_owned(),
+        };
+        let phones = phones
+            .devices
+            .into_iter()
+            .map(|d| DeviceRow {
+                title: format!("{} phone, app {}", d.platform, d.app_version),
+                detail: format!("Added {} · {}", ago(now.saturating_sub(d.added_at)), used(d.last_seen_at)),
+                id: d.device_id,
+                this_device: d.this_device,
+            })
+            .collect();
+        let trusted = trusted
+            .devices
+            .into_iter()
+            .map(|d| DeviceRow {
+                title: d.user_agent,
+                detail: format!(
+                    "Network {} · added {} · {} · for {} more",
+                    d.network,
+                    ago(now.saturating_sub(d.added_at)),
+                    used(d.last_used_at),
+                    duration(d.expires_at.saturating_sub(now))
+                ),
+                id: d.trust_id,
+                this_device: d.this_device,
+            })
+            .collect();
+        Ok((phones, trusted))
     }
 
     /// The part known without the network: who is signed in and this device's trust.

@@ -356,3 +356,37 @@ async fn codes_count_down_on_the_clock() {
     assert!(bad.starts_with("This link can't be added:"), "{bad}");
     assert!(!bad.contains("not*base32"), "the link is never quoted");
 }
+
+#[tokio::test]
+async fn settings_list_approving_phones_and_trusted_devices_and_remove_one_of_each() {
+    let backend = Backend::start();
+    let (phone, laptop, account) = seller(&backend, "lists@example.com").await;
+    let approvals = ApprovalsFlow::new(phone.client.clone(), ApprovalsConfig::default());
+    approvals.register("push-token-lists").await;
+    let flow = sign_in_flow(&laptop);
+    flow.submit_password(&account.email, PASSWORD).await;
+    flow.submit_code(&phone.client.code(&account.entry_id).unwrap(), true).await;
+    backend.advance(STEP);
+
+    let settings = SecuritySettingsFlow::new(phone.client.clone());
+    let state = settings.refresh().await;
+    assert_eq!(state.approving_phones.len(), 1, "{state:?}");
+    assert!(state.approving_phones[0].this_device);
+    assert!(state.approving_phones[0].title.starts_with("android phone, app"), "{}", state.approving_phones[0].title);
+    assert_eq!(state.trusted.len(), 1, "{state:?}");
+    assert_eq!(state.trusted[0].title, "Firefox 128 on Linux");
+    assert!(!state.trusted[0].this_device);
+
+    let revoked = settings.revoke_trust(&state.trusted[0].id).await;
+    assert!(revoked.trusted.is_empty(), "{revoked:?}");
+    assert_eq!(revoked.notice.as_deref(), Some("That device will ask for a code at its next sign-in."));
+    let again = flow.submit_password(&account.email, PASSWORD).await;
+    assert!(code_prompt(&again).trust_lost_message.is_some(), "the laptop is asked for a code and told why");
+
+    let removed = settings.remove_phone(&state.approving_phones[0].id).await;
+    assert!(removed.approving_phones.is_empty(), "{removed:?}");
+    let next = flow.start_over();
+    assert!(matches!(next.step, SignInStep::Password { .. }));
+    let asked = flow.submit_password(&account.email, PASSWORD).await;
+    assert!(!code_prompt(&asked).push_available, "a removed phone is no longer offered for approval");
+}
