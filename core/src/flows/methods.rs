@@ -215,7 +215,10 @@ impl MethodsFlow {
                     Mode::Enable => "Two-step verification is on. Each sign-in now asks for a code from your primary \
                                      method; \"Didn't receive the code?\" sends it to your backup."
                         .into(),
-                    Mode::Change => "Your methods are changed. Codes now go to your new primary method.".into(),
+                    Mode::Change => "Your methods are changed. Codes now go to your new primary method. If a phone \
+                                     was lost or replaced, remove it from the phones that approve your sign-ins \
+                                     in Advanced Security Settings."
+                        .into(),
                 },
             }),
             Ok(status) => {
