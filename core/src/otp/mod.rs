@@ -1,7 +1,8 @@
 //! One-time codes: what a credential is (kind, algorithm, digits, period or counter, secret)
 //! and how its codes are generated — TOTP (RFC 6238), HOTP (RFC 4226) and Steam Guard.
 //!
-//! Generation is one HMAC (ring) and RFC 4226's dynamic truncation, a pure function of the
+//! Generation is one HMAC (RustCrypto's, which uses the CPU's SHA instructions where ring's
+//! SHA-1 does not) and RFC 4226's dynamic truncation, a pure function of the
 //! secret and the time or counter; totp-rs stays as the independent cross-check in the tests. Parsing and writing `otpauth://` URIs lives in [`uri`]; what a screen shows
 //! (grouping, seconds left, next code) lives in [`display`]; finding an HOTP counter again from
 //! two codes lives in [`resync`]. Storage is the vault's job.
@@ -11,6 +12,8 @@ pub mod resync;
 pub mod uri;
 
 use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac as Mac_};
 
 use crate::secret::SecretBytes;
 
@@ -182,13 +185,22 @@ const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
 
 /// A ready-to-use code generator for one credential.
 ///
-/// Holds ring's HMAC key, which is the HMAC state with the key already absorbed (the inner
-/// and outer pads hashed once): a code then costs two compression calls over the 8-byte
-/// factor and nothing else, which is what a screen refresh over many rows needs. The raw
-/// secret is not kept: the caller's [`SecretBytes`] stays the only copy and zeroizes on drop.
+/// Holds the HMAC state with the key already absorbed (the inner and outer pads hashed once,
+/// RFC 2104's precomputation): a code then costs a copy of that state and two compression
+/// calls over the 8-byte factor, which is what a screen refresh over many rows needs. The raw
+/// secret is not kept (the caller's [`SecretBytes`] stays the only copy); the keyed states,
+/// as good as the secret for making codes, are zeroized on drop (the hashes' `zeroize`).
 pub struct Generator {
-    key: ring::hmac::Key,
+    mac: Mac,
     params: Params,
+}
+
+/// The keyed HMAC state, per hash.
+#[derive(Clone)]
+enum Mac {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
 }
 
 impl fmt::Debug for Generator {
@@ -202,12 +214,14 @@ impl Generator {
         params.validate()?;
         // Our own gate: real services issue 80-bit keys, below RFC 4226's recommendation.
         validate_secret(secret.expose())?;
-        let algorithm = match params.algorithm {
-            Algorithm::Sha1 => ring::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
-            Algorithm::Sha256 => ring::hmac::HMAC_SHA256,
-            Algorithm::Sha512 => ring::hmac::HMAC_SHA512,
+        let key = secret.expose();
+        // HMAC takes a key of any length (longer ones are hashed first): these never fail.
+        let mac = match params.algorithm {
+            Algorithm::Sha1 => Mac::Sha1(KeyInit::new_from_slice(key).expect("HMAC accepts any key length")),
+            Algorithm::Sha256 => Mac::Sha256(KeyInit::new_from_slice(key).expect("HMAC accepts any key length")),
+            Algorithm::Sha512 => Mac::Sha512(KeyInit::new_from_slice(key).expect("HMAC accepts any key length")),
         };
-        Ok(Self { key: ring::hmac::Key::new(algorithm, secret.expose()), params })
+        Ok(Self { mac, params })
     }
 
     pub fn params(&self) -> Params {
@@ -233,8 +247,26 @@ impl Generator {
     /// RFC 4226 §5.3: HMAC over the big-endian factor, 31 bits taken at the offset named by
     /// the last nibble, then decimal digits (or Steam's alphabet).
     fn code_for(&self, factor: u64) -> String {
-        let tag = ring::hmac::sign(&self.key, &factor.to_be_bytes());
-        let mac = tag.as_ref();
+        fn tag<M: Mac_ + Clone>(keyed: &M, factor: u64) -> hmac::digest::Output<M> {
+            let mut mac = keyed.clone();
+            mac.update(&factor.to_be_bytes());
+            mac.finalize().into_bytes()
+        }
+        let (t1, t256, t512);
+        let mac: &[u8] = match &self.mac {
+            Mac::Sha1(m) => {
+                t1 = tag(m, factor);
+                &t1
+            }
+            Mac::Sha256(m) => {
+                t256 = tag(m, factor);
+                &t256
+            }
+            Mac::Sha512(m) => {
+                t512 = tag(m, factor);
+                &t512
+            }
+        };
         let offset = usize::from(mac[mac.len() - 1] & 0x0f);
         let value = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]]) & 0x7fff_ffff;
         let digits = usize::from(self.params.digits);
