@@ -1,8 +1,12 @@
 //! Published test vectors, all run through [`Generator`]: RFC 6238 Appendix B (TOTP, all 18),
 //! RFC 4226 Appendix D (HOTP, all 10), a Steam Guard vector, and the Steam entry of the real
-//! export files.
+//! export files — and, over random seeds, algorithms, lengths, periods and times, the same
+//! codes as totp-rs, an independent implementation.
 
-use twostep_core::otp::{Algorithm, Generator, Params, uri};
+use proptest::prelude::*;
+use twostep_core::otp::{
+    Algorithm, Generator, Kind, MAX_DIGITS, MAX_PERIOD, MAX_SECRET_BYTES, MIN_DIGITS, MIN_SECRET_BYTES, Params, uri,
+};
 use twostep_core::secret::SecretBytes;
 
 /// RFC 6238's reference code uses the ASCII seed "1234567890" repeated to the hash's output
@@ -83,5 +87,56 @@ fn the_real_steam_entry_gives_five_characters_of_steams_alphabet() {
         let code = g.code_at(t);
         assert_eq!(code.chars().count(), 5, "{code}");
         assert!(code.chars().all(|c| STEAM_ALPHABET.contains(c)), "{code}");
+    }
+}
+
+/// totp-rs's generator for the same parameters: the independent implementation ours must
+/// agree with (HOTP is its TOTP with a one-second step evaluated at the counter).
+fn totp_rs_code(params: Params, secret: &[u8], at: u64) -> String {
+    let (algorithm, step, time) = match params.kind {
+        Kind::Totp { period } => (totp_rs_algorithm(params.algorithm), u64::from(period), at),
+        Kind::Hotp { counter } => (totp_rs_algorithm(params.algorithm), 1, counter),
+        Kind::Steam { period } => (totp_rs::Algorithm::Steam, u64::from(period), at),
+    };
+    totp_rs::Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(params.digits)
+        .with_step_duration(step)
+        .with_skew(0)
+        .with_secret(secret)
+        .build_noncompliant()
+        .generate(time)
+        .to_string()
+}
+
+fn totp_rs_algorithm(a: Algorithm) -> totp_rs::Algorithm {
+    match a {
+        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+    }
+}
+
+fn any_params() -> impl Strategy<Value = Params> {
+    let algorithm = prop_oneof![Just(Algorithm::Sha1), Just(Algorithm::Sha256), Just(Algorithm::Sha512)];
+    prop_oneof![
+        (algorithm.clone(), MIN_DIGITS..=MAX_DIGITS, 1..=MAX_PERIOD).prop_map(|(a, d, p)| Params::totp(a, d, p)),
+        (algorithm, MIN_DIGITS..=MAX_DIGITS, any::<u64>()).prop_map(|(a, d, c)| Params::hotp(a, d, c)),
+        (1..=MAX_PERIOD).prop_map(|p| Params { kind: Kind::Steam { period: p }, ..Params::steam() }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn every_code_is_the_one_totp_rs_makes(
+        params in any_params(),
+        secret in proptest::collection::vec(any::<u8>(), MIN_SECRET_BYTES..=MAX_SECRET_BYTES),
+        // Up to the year 2500: far past any real clock, within both implementations' range.
+        at in 0u64..16_725_225_600,
+    ) {
+        let generator = Generator::new(params, &SecretBytes::from_slice(&secret)).unwrap();
+        prop_assert_eq!(generator.code_at(at), totp_rs_code(params, &secret, at));
     }
 }

@@ -1,5 +1,5 @@
-//! What the core's benchmarks share: a key store without key derivation, and reading and
-//! showing criterion's medians from the same run.
+//! What the core's benchmarks share: a key store without key derivation, reading and
+//! showing criterion's medians from the same run, and the one-line rows `scripts/bench` reads.
 
 use std::path::Path;
 
@@ -37,4 +37,17 @@ pub fn show(ns: f64) -> String {
         ns if ns >= 1e3 => format!("{:.2} µs", ns / 1e3),
         ns => format!("{ns:.0} ns"),
     }
+}
+
+/// One row for `scripts/bench`'s table, on a line of its own: figure, measured, baseline,
+/// ratio, target, and whether the target is met (`None`: not measured in this run).
+// Only the vault bench's figures are in the table; the backup bench shares this module.
+#[allow(dead_code)]
+pub fn table_row(figure: &str, measured: String, baseline: String, ratio: String, target: &str, met: Option<bool>) {
+    let verdict = match met {
+        Some(true) => "met",
+        Some(false) => "NOT met",
+        None => "not measured",
+    };
+    println!("bench-row|{figure}|{measured}|{baseline}|{ratio}|{target}|{verdict}");
 }

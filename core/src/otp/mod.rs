@@ -1,8 +1,9 @@
 //! One-time codes: what a credential is (kind, algorithm, digits, period or counter, secret)
 //! and how its codes are generated — TOTP (RFC 6238), HOTP (RFC 4226) and Steam Guard.
 //!
-//! Generation is delegated to totp-rs and is a pure function of the secret and the time or
-//! counter. Parsing and writing `otpauth://` URIs lives in [`uri`]; what a screen shows
+//! Generation is one HMAC (RustCrypto's, which uses the CPU's SHA instructions where ring's
+//! SHA-1 does not) and RFC 4226's dynamic truncation, a pure function of the
+//! secret and the time or counter; totp-rs stays as the independent cross-check in the tests. Parsing and writing `otpauth://` URIs lives in [`uri`]; what a screen shows
 //! (grouping, seconds left, next code) lives in [`display`]; finding an HOTP counter again from
 //! two codes lives in [`resync`]. Storage is the vault's job.
 
@@ -11,6 +12,8 @@ pub mod resync;
 pub mod uri;
 
 use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac as Mac_};
 
 use crate::secret::SecretBytes;
 
@@ -177,13 +180,27 @@ pub fn validate_secret(secret: &[u8]) -> Result<(), InvalidParam> {
     Ok(())
 }
 
+/// Steam Guard's alphabet: 26 characters, no vowels or look-alikes (0, 1, O, I, ...).
+const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+
 /// A ready-to-use code generator for one credential.
 ///
-/// Holds the secret inside totp-rs's zeroizing `Totp`; built once per credential so a screen
-/// refresh costs one HMAC per row and nothing else.
+/// Holds the HMAC state with the key already absorbed (the inner and outer pads hashed once,
+/// RFC 2104's precomputation): a code then costs a copy of that state and two compression
+/// calls over the 8-byte factor, which is what a screen refresh over many rows needs. The raw
+/// secret is not kept (the caller's [`SecretBytes`] stays the only copy); the keyed states,
+/// as good as the secret for making codes, are zeroized on drop (the hashes' `zeroize`).
 pub struct Generator {
-    totp: totp_rs::Totp,
+    mac: Mac,
     params: Params,
+}
+
+/// The keyed HMAC state, per hash.
+#[derive(Clone)]
+enum Mac {
+    Sha1(Hmac<sha1::Sha1>),
+    Sha256(Hmac<sha2::Sha256>),
+    Sha512(Hmac<sha2::Sha512>),
 }
 
 impl fmt::Debug for Generator {
@@ -195,24 +212,16 @@ impl fmt::Debug for Generator {
 impl Generator {
     pub fn new(params: Params, secret: &SecretBytes) -> Result<Self, InvalidParam> {
         params.validate()?;
+        // Our own gate: real services issue 80-bit keys, below RFC 4226's recommendation.
         validate_secret(secret.expose())?;
-        let (algorithm, step) = match params.kind {
-            Kind::Totp { period } => (to_totp_rs(params.algorithm), u64::from(period)),
-            // HOTP is TOTP with a one-second step evaluated at "time" = counter (RFC 6238 §4
-            // defines TOTP as HOTP over T); this keeps a single generation path.
-            Kind::Hotp { .. } => (to_totp_rs(params.algorithm), 1),
-            Kind::Steam { period } => (totp_rs::Algorithm::Steam, u64::from(period)),
+        let key = secret.expose();
+        // HMAC takes a key of any length (longer ones are hashed first): these never fail.
+        let mac = match params.algorithm {
+            Algorithm::Sha1 => Mac::Sha1(KeyInit::new_from_slice(key).expect("HMAC accepts any key length")),
+            Algorithm::Sha256 => Mac::Sha256(KeyInit::new_from_slice(key).expect("HMAC accepts any key length")),
+            Algorithm::Sha512 => Mac::Sha512(KeyInit::new_from_slice(key).expect("HMAC accepts any key length")),
         };
-        // The non-compliant builder: real services issue 80-bit keys that the checked
-        // builder refuses; our own validation above is the gate.
-        let totp = totp_rs::Builder::new()
-            .with_algorithm(algorithm)
-            .with_digits(params.digits)
-            .with_step_duration(step)
-            .with_skew(0)
-            .with_secret(secret.expose())
-            .build_noncompliant();
-        Ok(Self { totp, params })
+        Ok(Self { mac, params })
     }
 
     pub fn params(&self) -> Params {
@@ -223,15 +232,56 @@ impl Generator {
     /// stored counter.
     pub fn code_at(&self, unix_seconds: u64) -> String {
         match self.params.kind {
-            Kind::Hotp { counter } => self.hotp(counter),
-            _ => self.totp.generate(unix_seconds).to_string(),
+            Kind::Hotp { counter } => self.code_for(counter),
+            // Validation keeps the period in 1..=MAX_PERIOD.
+            Kind::Totp { period } | Kind::Steam { period } => self.code_for(unix_seconds / u64::from(period)),
         }
     }
 
     /// The HOTP code for `counter`, whatever the credential's stored counter is.
     pub fn hotp(&self, counter: u64) -> String {
         debug_assert!(matches!(self.params.kind, Kind::Hotp { .. }));
-        self.totp.generate(counter).to_string()
+        self.code_for(counter)
+    }
+
+    /// RFC 4226 §5.3: HMAC over the big-endian factor, 31 bits taken at the offset named by
+    /// the last nibble, then decimal digits (or Steam's alphabet).
+    fn code_for(&self, factor: u64) -> String {
+        fn tag<M: Mac_ + Clone>(keyed: &M, factor: u64) -> hmac::digest::Output<M> {
+            let mut mac = keyed.clone();
+            mac.update(&factor.to_be_bytes());
+            mac.finalize().into_bytes()
+        }
+        let (t1, t256, t512);
+        let mac: &[u8] = match &self.mac {
+            Mac::Sha1(m) => {
+                t1 = tag(m, factor);
+                &t1
+            }
+            Mac::Sha256(m) => {
+                t256 = tag(m, factor);
+                &t256
+            }
+            Mac::Sha512(m) => {
+                t512 = tag(m, factor);
+                &t512
+            }
+        };
+        let offset = usize::from(mac[mac.len() - 1] & 0x0f);
+        let value = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]]) & 0x7fff_ffff;
+        let digits = usize::from(self.params.digits);
+        match self.params.kind {
+            Kind::Steam { .. } => {
+                let mut rest = value as usize;
+                let mut code = String::with_capacity(digits);
+                for _ in 0..digits {
+                    code.push(char::from(STEAM_ALPHABET[rest % STEAM_ALPHABET.len()]));
+                    rest /= STEAM_ALPHABET.len();
+                }
+                code
+            }
+            _ => format!("{:0digits$}", value % 10u32.pow(u32::from(self.params.digits))),
+        }
     }
 
     /// For an HOTP generator, the same generator moved to `counter`.
@@ -239,14 +289,6 @@ impl Generator {
         if let Kind::Hotp { counter: c } = &mut self.params.kind {
             *c = counter;
         }
-    }
-}
-
-fn to_totp_rs(a: Algorithm) -> totp_rs::Algorithm {
-    match a {
-        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
-        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
-        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
     }
 }
 
