@@ -47,9 +47,14 @@ pub enum TwostepError {
     /// Creating a vault where a file already exists; nothing was overwritten.
     #[error("a file already exists at {path}; it was not overwritten")]
     AlreadyExists { path: String },
-    /// The platform key store refused or is not ready (locked device, invalidated key).
+    /// The platform key store is not ready (a locked device): offer "try again".
     #[error("the key store is unavailable: {reason}")]
     KeyStoreUnavailable { reason: String },
+    /// The platform destroyed the vault's key for good (lock screen removed, biometrics
+    /// re-enrolled). Retrying cannot help: the vault file was kept; offer a restore from a
+    /// backup and a new vault, never a silent reset.
+    #[error("this device's key for the vault was invalidated ({reason}); the vault was kept for a restore")]
+    KeyInvalidated { reason: String },
     /// Reading or writing the file failed (disk full, permissions, I/O).
     #[error("storage failed: {reason}")]
     Storage { reason: String },
@@ -129,6 +134,7 @@ impl From<VaultError> for TwostepError {
             VaultError::TooNew { found, supported } => TwostepError::VaultTooNew { found, supported },
             VaultError::KeyStore(KeyStoreError::WrongKey) => TwostepError::WrongKey,
             VaultError::KeyStore(KeyStoreError::Unavailable(reason)) => TwostepError::KeyStoreUnavailable { reason },
+            VaultError::KeyStore(KeyStoreError::Invalidated(reason)) => TwostepError::KeyInvalidated { reason },
             // The stored wrapped key is not something this key store reads: the file's
             // content is at fault, not the device.
             VaultError::KeyStore(KeyStoreError::Malformed(why)) => {
@@ -315,6 +321,14 @@ mod tests {
     fn a_wrong_key_from_the_key_store_is_a_wrong_key() {
         assert_eq!(TwostepError::from(VaultError::from(KeyStoreError::WrongKey)), TwostepError::WrongKey);
         assert_eq!(TwostepError::from(VaultError::KeyStore(KeyStoreError::WrongKey)), TwostepError::WrongKey);
+    }
+
+    #[test]
+    fn an_invalidated_key_is_not_a_locked_device() {
+        let reason = "lock screen removed".to_owned();
+        let e = TwostepError::from(VaultError::from(KeyStoreError::Invalidated(reason.clone())));
+        assert_eq!(e, TwostepError::KeyInvalidated { reason });
+        assert!(e.to_string().contains("the vault was kept"), "{e}");
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub trait KeyStore: Send + Sync {
     /// Encrypts `key` with the platform's key and returns the opaque wrapped form.
     fn wrap_key(&self, key: Vec<u8>) -> Result<Vec<u8>, KeyStoreFailure>;
     /// Decrypts what `wrap_key` returned. Throw `WrongKey` when the bytes were wrapped by
-    /// another key (authentication fails), `Unavailable` when the platform cannot try.
+    /// another key (authentication fails), `Invalidated` when the platform destroyed its key
+    /// for good, `Unavailable` when the platform cannot try now.
     fn unwrap_key(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyStoreFailure>;
 }
 
@@ -30,9 +31,14 @@ pub enum KeyStoreFailure {
     /// The wrapped key was not made by this key store's key.
     #[error("the key does not match")]
     WrongKey,
-    /// The key store cannot work now: device locked, key invalidated, hardware error.
+    /// The key store cannot work now (device locked, hardware busy); a retry can work.
     #[error("the key store is unavailable: {reason}")]
     Unavailable { reason: String },
+    /// The platform destroyed its key for good (Android's `KeyPermanentlyInvalidatedException`
+    /// after the lock screen was removed or biometrics re-enrolled; a Keychain item gone with
+    /// its access control): no retry opens the vault.
+    #[error("the key store's key was invalidated: {reason}")]
+    Invalidated { reason: String },
 }
 
 /// An exception the implementation did not declare (a bug or an unexpected platform error)
@@ -50,6 +56,7 @@ impl From<KeyStoreFailure> for KeyStoreError {
         match e {
             KeyStoreFailure::WrongKey => KeyStoreError::WrongKey,
             KeyStoreFailure::Unavailable { reason } => KeyStoreError::Unavailable(reason),
+            KeyStoreFailure::Invalidated { reason } => KeyStoreError::Invalidated(reason),
         }
     }
 }

@@ -17,9 +17,14 @@ pub enum KeyStoreError {
     /// The key store is the wrong one: wrong passphrase, another device's key.
     #[error("the key or passphrase is wrong")]
     WrongKey,
-    /// The platform key store refused or is not ready (locked device, key invalidated).
+    /// The platform key store refused or is not ready (a locked device): trying again later
+    /// can work.
     #[error("the key store is unavailable: {0}")]
     Unavailable(String),
+    /// The platform destroyed the key for good (the lock screen was removed, biometrics were
+    /// re-enrolled): no retry can open this vault; it is kept for a restore from backup.
+    #[error("the device's key for this vault was invalidated: {0}")]
+    Invalidated(String),
     /// The wrapped key is not in a form this key store reads.
     #[error("the wrapped key is malformed: {0}")]
     Malformed(String),

@@ -65,6 +65,12 @@ class LockedKeyStore : KeyStore {
     override fun unwrapKey(wrapped: ByteArray): ByteArray = throw KeyStoreFailure.Unavailable("device is locked")
 }
 
+/** A platform key store whose key was destroyed for good, as after biometrics were re-enrolled. */
+class InvalidatedKeyStore : KeyStore {
+    override fun wrapKey(key: ByteArray): ByteArray = throw KeyStoreFailure.Invalidated("biometrics re-enrolled")
+    override fun unwrapKey(wrapped: ByteArray): ByteArray = throw KeyStoreFailure.Invalidated("biometrics re-enrolled")
+}
+
 /** A key store with a bug: it throws an exception the trait does not declare. */
 class BuggyKeyStore : KeyStore {
     override fun wrapKey(key: ByteArray): ByteArray = throw IllegalStateException("keystore bug")

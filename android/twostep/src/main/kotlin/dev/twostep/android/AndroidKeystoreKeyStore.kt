@@ -29,10 +29,9 @@ import java.security.KeyStore as JavaKeyStore
  * Failures, as the core expects them (it leaves the vault file untouched in every case):
  * - `WrongKey`: the bytes were not wrapped by this Keystore key, or there is no key under
  *   [alias] (app data restored to another device: Keystore keys do not travel).
- * - the key was permanently invalidated (the screen lock was removed, biometrics changed):
- *   not "try again", the vault can never be opened with this key. The core has no failure of
- *   its own for it yet, so it crosses as `Unavailable` with the reason [INVALIDATED]; an app
- *   that gets `KeyStoreUnavailable` asks [isInvalidated] before offering a retry.
+ * - `Invalidated`: the key was permanently invalidated (the screen lock was removed,
+ *   biometrics changed). Not "try again": the vault can never be opened with this key, and
+ *   the core says so as `TwostepException.KeyInvalidated`, keeping the file for a restore.
  * - `Unavailable`: the user has to authenticate first, or the Keystore failed; the reason is
  *   one line, never key material.
  *
@@ -144,11 +143,11 @@ class AndroidKeystoreKeyStore @JvmOverloads constructor(
         }
     }
 
-    /** Keystore exceptions as the two failures the core knows, each with a one-line reason. */
+    /** Keystore exceptions as the failures the core knows, each with a one-line reason. */
     private inline fun <T> keystoreCall(block: () -> T): T = try {
         block()
     } catch (e: KeyPermanentlyInvalidatedException) {
-        throw KeyStoreFailure.Unavailable(INVALIDATED)
+        throw KeyStoreFailure.Invalidated(INVALIDATED)
     } catch (e: UserNotAuthenticatedException) {
         throw KeyStoreFailure.Unavailable("the user has to authenticate before the vault opens")
     } catch (e: GeneralSecurityException) {
@@ -161,10 +160,7 @@ class AndroidKeystoreKeyStore @JvmOverloads constructor(
         /** The Keystore alias used unless another is given: one key for the app's vaults. */
         const val DEFAULT_ALIAS = "dev.twostep.vault-key"
 
-        /**
-         * The reason an invalidated key crosses with, until the core has a failure of its own
-         * for it: says what happened and that retrying will not help.
-         */
+        /** The reason an invalidated key crosses with: what happened, and that retrying will not help. */
         const val INVALIDATED =
             "the Keystore key was permanently invalidated (screen lock removed or biometrics changed); " +
                 "this vault cannot be opened on this device again, only restored from a backup"

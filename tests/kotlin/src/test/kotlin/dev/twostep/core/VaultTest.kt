@@ -2,6 +2,7 @@ package dev.twostep.core
 
 import dev.twostep.testing.AesGcmKeyStore
 import dev.twostep.testing.BuggyKeyStore
+import dev.twostep.testing.InvalidatedKeyStore
 import dev.twostep.testing.LockedKeyStore
 import dev.twostep.model.*
 import java.nio.file.Files
@@ -94,6 +95,16 @@ class VaultTest {
         assertFalse(buggy.reason.contains("\n"), "one line, not a stack trace: ${buggy.reason}")
 
         Vault.open(path, keyStore).use { assertEquals(0u, it.len()) }
+    }
+
+    @Test
+    fun `a key the platform invalidated for good is its own failure and the vault is kept`() {
+        Vault.create(path, AesGcmKeyStore()).close()
+        val before = Files.readAllBytes(Path.of(path))
+
+        val invalidated = assertThrows<TwostepException.KeyInvalidated> { Vault.open(path, InvalidatedKeyStore()) }
+        assertEquals("biometrics re-enrolled", invalidated.reason)
+        assertArrayEquals(before, Files.readAllBytes(Path.of(path)))
     }
 
     @Test

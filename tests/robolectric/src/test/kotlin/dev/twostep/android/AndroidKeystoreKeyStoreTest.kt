@@ -90,8 +90,9 @@ class AndroidKeystoreKeyStoreTest {
         // The user removed the screen lock: Android invalidates the key for good.
         TestAndroidKeyStore.invalidate(AndroidKeystoreKeyStore.DEFAULT_ALIAS)
 
-        val failure = assertThrows(TwostepException.KeyStoreUnavailable::class.java) { Vault.open(path, keyStore) }
+        val failure = assertThrows(TwostepException.KeyInvalidated::class.java) { Vault.open(path, keyStore) }
         assertEquals(AndroidKeystoreKeyStore.INVALIDATED, failure.reason)
+        assertTrue(failure.message!!, failure.message!!.contains("the vault was kept for a restore"))
         assertTrue("the app can tell it from a locked phone", keyStore.isInvalidated())
         assertTrue("and so can a new object, after a restart", AndroidKeystoreKeyStore().isInvalidated())
         assertArrayEquals("the vault file is kept for a restore", before, File(path).readBytes())
