@@ -4,8 +4,7 @@ import TwostepModels
 import XCTest
 
 /// The view models built over the real library with no server reachable: what the seller sees
-/// before any network answer. It also makes `swift test` compile every view model. (The
-/// server-backed stories are covered by the Rust flow tests and the Compose UI suite.)
+/// before any network answer. The server-backed stories are in SignInStoriesTests.
 final class ModelsOfflineTests: XCTestCase {
     private func vaultPath() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twostep-\(UUID().uuidString)")
