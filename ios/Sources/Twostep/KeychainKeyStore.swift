@@ -23,6 +23,18 @@ import TwostepCore
 /// Failures, as the core expects them (it leaves the vault file untouched in every case):
 /// `.WrongKey` when the bytes were not wrapped by this key or there is no key; `.Unavailable`
 /// when the Keychain cannot be read now (device locked before its first unlock) or fails.
+///
+/// Never `.Invalidated`, and why: what the Keychain invalidates for good is an item's access
+/// control (an item made with `.biometryCurrentSet` after the enrolled faces or fingers
+/// change, or a `…WhenPasscodeSetThisDeviceOnly` item after the passcode is removed). This item
+/// has no access-control constraint and the `AfterFirstUnlock` class, so nothing the user
+/// does to biometry or the passcode invalidates it. Apple documents no status code that means
+/// "invalidated": such an item is reported missing (`errSecItemNotFound`, here `.WrongKey`,
+/// like a key that was never made), and `errSecAuthFailed` and `errSecUserCanceled` are a
+/// failed or cancelled prompt, which a retry can pass (`.Unavailable`). A key store that
+/// protects its key with biometry must tell "invalidated" from "missing" itself (for example by
+/// recording, in an unprotected item, that the protected one was made) and verify on a device
+/// which status the OS returns then; nothing here could be verified without one.
 public final class KeychainKeyStore: KeyStore, @unchecked Sendable {
     /// The Keychain item's service and account: one key for the app's vaults unless told otherwise.
     public let service: String

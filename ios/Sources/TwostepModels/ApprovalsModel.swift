@@ -6,8 +6,14 @@ import Twostep
 public final class ApprovalsModel: StateModel<ApprovalsState> {
     private let flow: ApprovalsFlow
 
-    public init(client: TwostepClient) {
-        flow = ApprovalsFlow(client: client)
+    /// Reads the vault on the calling thread (is this phone registered?): the app gets its
+    /// model from `AppModel`, which makes the flow off the main actor.
+    public convenience init(client: TwostepClient) {
+        self.init(flow: ApprovalsFlow(client: client))
+    }
+
+    init(flow: ApprovalsFlow) {
+        self.flow = flow
         super.init(state: flow.state())
         flow.setListener(listener: Relay(self))
     }

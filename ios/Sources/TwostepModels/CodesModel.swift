@@ -13,8 +13,13 @@ public final class CodesModel: StateModel<CodesState> {
     /// A revealed HOTP code by entry id (HOTP codes are made on request only).
     public private(set) var revealed: [String: String] = [:]
 
-    public init(client: TwostepClient) {
-        flow = CodesFlow(client: client)
+    public convenience init(client: TwostepClient) {
+        self.init(flow: CodesFlow(client: client))
+    }
+
+    /// Empty until the first `refresh()`, which reads the vault off the main actor.
+    init(flow: CodesFlow) {
+        self.flow = flow
         super.init(state: CodesState(rows: [], clockNote: nil, emptyMessage: nil, damaged: []))
     }
 

@@ -6,8 +6,14 @@ import Twostep
 public final class LogoutModel: StateModel<LogoutState> {
     private let flow: LogoutFlow
 
-    public init(client: TwostepClient) {
-        flow = LogoutFlow(client: client)
+    /// Reads the vault on the calling thread (what logging out resets): the app opens the
+    /// screen with `AppModel.openLogout()`, which makes the flow off the main actor.
+    public convenience init(client: TwostepClient) {
+        self.init(flow: LogoutFlow(client: client))
+    }
+
+    init(flow: LogoutFlow) {
+        self.flow = flow
         super.init(state: flow.state())
     }
 

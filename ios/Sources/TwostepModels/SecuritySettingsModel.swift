@@ -6,8 +6,15 @@ import Twostep
 public final class SecuritySettingsModel: StateModel<SecuritySettingsState> {
     private let flow: SecuritySettingsFlow
 
-    public init(client: TwostepClient) {
-        flow = SecuritySettingsFlow(client: client)
+    /// Reads the vault on the calling thread (who is signed in, this device's trust): the app
+    /// opens the screen with `AppModel.openSecuritySettings()`, which makes the flow off the
+    /// main actor.
+    public convenience init(client: TwostepClient) {
+        self.init(flow: SecuritySettingsFlow(client: client))
+    }
+
+    init(flow: SecuritySettingsFlow) {
+        self.flow = flow
         super.init(state: flow.state())
         flow.setListener(listener: Relay(self))
     }

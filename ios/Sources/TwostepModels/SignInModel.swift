@@ -6,8 +6,12 @@ import Twostep
 public final class SignInModel: StateModel<SignInState> {
     private let flow: SignInFlow
 
-    public init(client: TwostepClient) {
-        flow = SignInFlow(client: client)
+    public convenience init(client: TwostepClient) {
+        self.init(flow: SignInFlow(client: client))
+    }
+
+    init(flow: SignInFlow) {
+        self.flow = flow
         super.init(state: flow.state())
         flow.setListener(listener: Relay(self))
     }

@@ -9,8 +9,13 @@
 //
 // Threads: models live on the main actor. The flows' async calls are UniFFI async (awaiting
 // them blocks no thread); a listener is called on a Rust thread and hops to the main actor; a
-// sync call that can block (the vault: codes, links) runs on the model's own serial dispatch
-// queue, never on the cooperative pool (`BlockingQueue`).
+// sync call that can block (the vault: codes, links, and making the flows that read it, which
+// `AppModel` does) runs on a serial dispatch queue, never on the main actor or the cooperative
+// pool (`BlockingQueue`).
+//
+// Tests drive the models from synchronous XCTest methods that keep the main run loop turning
+// (Tests/TwostepModelsTests/MainLoop.swift): a test that blocks the main thread while a model
+// works never finishes, since the model's next step is a job on the main queue.
 
 import Dispatch
 import Twostep

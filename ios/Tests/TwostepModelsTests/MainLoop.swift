@@ -13,6 +13,7 @@
 // can stall the suite: it fails the test with what the model showed.
 
 import Foundation
+import Twostep
 import TwostepModels
 import XCTest
 
@@ -68,4 +69,16 @@ func waitUntil<State: Sendable>(
         throw TestFailure("waiting for \(what) timed out")
     }
     return model.state
+}
+
+/// The app's root model, made as the app makes it (its flows off the main actor).
+@MainActor
+func openApp(_ client: TwostepClient, file: StaticString = #filePath, line: UInt = #line) throws -> AppModel {
+    var app: AppModel?
+    Task { @MainActor in app = await AppModel.open(client: client) }
+    guard spin(until: { app != nil }), let app else {
+        XCTFail("the app did not open within \(Int(deadlineSeconds)) s", file: file, line: line)
+        throw TestFailure("opening the app timed out")
+    }
+    return app
 }

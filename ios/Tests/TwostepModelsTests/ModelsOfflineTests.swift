@@ -27,4 +27,55 @@ final class ModelsOfflineTests: XCTestCase {
             XCTAssertNil(model.state.error)
         }
     }
+
+    /// The app's start: the first launch makes the vault, the next opens it with the same key,
+    /// and a key store holding another key is refused with the core's error, the file kept.
+    func testTheAppMakesItsVaultAtTheFirstLaunchAndNeverReplacesIt() throws {
+        let path = try vaultPath()
+        let keyStore = PadKeyStore()
+        try onMain {
+            let first = try launch(path: path, keyStore: keyStore)
+            XCTAssertEqual(first.state, .signIn)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+            let again = try launch(path: path, keyStore: keyStore)
+            XCTAssertEqual(again.client.deviceId(), first.client.deviceId(), "the same installation")
+        }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        try onMain {
+            XCTAssertThrowsError(try launch(path: path, keyStore: PadKeyStore())) { error in
+                XCTAssertEqual(error as? TwostepError, .WrongKey)
+            }
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
+    }
+}
+
+/// The app as it starts: `AppModel.open` with a vault path and a key store.
+@MainActor
+func launch(path: String, keyStore: KeyStore) throws -> AppModel {
+    var outcome: Result<AppModel, Error>?
+    Task { @MainActor in
+        do {
+            outcome = .success(try await AppModel.open(
+                baseUrl: "http://127.0.0.1:9", identity: phoneIdentity, vaultPath: path, keyStore: keyStore))
+        } catch {
+            outcome = .failure(error)
+        }
+    }
+    guard spin(until: { outcome != nil }), let outcome else { throw TestFailure("the app did not open in time") }
+    return try outcome.get()
+}
+
+/// A key store written in Swift that runs everywhere: it XORs the vault key with a random pad.
+/// Not a real key store; another pad unwraps a wrong key without noticing, which the core's
+/// canary must catch.
+final class PadKeyStore: KeyStore, @unchecked Sendable {
+    private let pad: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
+
+    func wrapKey(key: Data) throws -> Data { Data(zip(key, pad).map { $0 ^ $1 }) }
+
+    func unwrapKey(wrapped: Data) throws -> Data {
+        guard wrapped.count == pad.count else { throw KeyStoreFailure.WrongKey }
+        return Data(zip(wrapped, pad).map { $0 ^ $1 })
+    }
 }

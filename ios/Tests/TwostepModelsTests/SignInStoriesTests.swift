@@ -173,7 +173,7 @@ final class SignInStoriesTests: XCTestCase {
         let email = "trust@example.com"
         let (phone, laptop, entry) = try seller(email)
         try onMain {
-            let app = AppModel(client: laptop)
+            let app = try openApp(laptop)
             let signIn = app.signIn
             _ = try act(signIn, "the password") { await signIn.submitPassword(email: email, password: password) }
             let code = try phone.code(entryId: entry)
@@ -188,8 +188,7 @@ final class SignInStoriesTests: XCTestCase {
             XCTAssertTrue(second.withoutCode)
             XCTAssertEqual(second.message, "Signed in. This device is trusted, so no code was needed.")
 
-            app.openLogout()
-            XCTAssertEqual(app.state, .logout)
+            XCTAssertEqual(try act(app, "opening the logout") { await app.openLogout() }, .logout)
             let logout = try XCTUnwrap(app.logout)
             XCTAssertTrue(logout.state.resets.contains { $0.contains("Don't ask for codes on this device") }, "\(logout.state.resets)")
             let out = try act(logout, "logging out") { await logout.logout() }
@@ -247,7 +246,7 @@ final class SignInStoriesTests: XCTestCase {
         _ = try blocking("creating the login") { try await phone.createLogin(email: email, password: password) }
         let sellers = try XCTUnwrap(self.sellers)
         try onMain {
-            let app = AppModel(client: phone)
+            let app = try openApp(phone)
             let signIn = app.signIn
             let asked = try act(signIn, "the password") { await signIn.submitPassword(email: email, password: password) }
             guard case .enrollmentRequired = asked.step else { return XCTFail("expected enable first, got \(asked)") }
