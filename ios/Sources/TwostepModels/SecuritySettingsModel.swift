@@ -1,7 +1,8 @@
 import Twostep
 
 /// Security settings: the login, its methods, this device's trust, the devices that don't ask
-/// for codes, and "Require codes on all devices". The core's `SecuritySettingsFlow`.
+/// for codes, "Require codes on all devices", and the phones that approve sign-ins and the
+/// trusted devices, one removed or revoked at a time. The core's `SecuritySettingsFlow`.
 @MainActor
 public final class SecuritySettingsModel: StateModel<SecuritySettingsState> {
     private let flow: SecuritySettingsFlow
@@ -27,5 +28,15 @@ public final class SecuritySettingsModel: StateModel<SecuritySettingsState> {
 
     public func requireCodesOnAllDevices() async {
         publish(await flow.requireCodesOnAllDevices())
+    }
+
+    /// Stops one phone approving sign-ins (a lost phone): a row of `approvingPhones`.
+    public func removePhone(_ deviceId: String) async {
+        publish(await flow.removePhone(deviceId: deviceId))
+    }
+
+    /// Ends one device's "Don't ask for codes": a row of `trusted`.
+    public func revokeTrust(_ trustId: String) async {
+        publish(await flow.revokeTrust(trustId: trustId))
     }
 }

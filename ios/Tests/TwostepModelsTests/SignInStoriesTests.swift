@@ -238,6 +238,45 @@ final class SignInStoriesTests: XCTestCase {
         }
     }
 
+    /// The phone's settings list the phones that approve and the devices that skip codes; a
+    /// revoked laptop is asked for a code again, and a removed phone is no longer offered.
+    func testSettingsListApprovingPhonesAndTrustedDevicesAndRemoveOneOfEach() throws {
+        let email = "lists@example.com"
+        let (phone, laptop, entry) = try seller(email)
+        try onMain {
+            let approvals = ApprovalsModel(client: phone)
+            _ = try act(approvals, "registering the phone") { await approvals.register(pushToken: "apns-token-lists") }
+            let signIn = SignInModel(client: laptop)
+            _ = try act(signIn, "the password") { await signIn.submitPassword(email: email, password: password) }
+            let code = try phone.code(entryId: entry)
+            _ = try act(signIn, "the code, remembered") { await signIn.submitCode(code, rememberDevice: true) }
+        }
+        try sellers.server.advanceClock(seconds: 30)
+        try onMain {
+            let settings = SecuritySettingsModel(client: phone)
+            let state = try act(settings, "the settings") { await settings.refresh() }
+            XCTAssertEqual(state.approvingPhones.count, 1, "\(state)")
+            let thisPhone = try XCTUnwrap(state.approvingPhones.first)
+            XCTAssertTrue(thisPhone.thisDevice)
+            XCTAssertEqual(state.trusted.map(\.title), ["Firefox 128 on Linux"])
+            let laptopRow = try XCTUnwrap(state.trusted.first)
+            XCTAssertFalse(laptopRow.thisDevice)
+
+            let revoked = try act(settings, "revoking the laptop") { await settings.revokeTrust(laptopRow.id) }
+            XCTAssertTrue(revoked.trusted.isEmpty, "\(revoked)")
+            XCTAssertEqual(revoked.notice, "That device will ask for a code at its next sign-in.")
+            let signIn = SignInModel(client: laptop)
+            let again = try act(signIn, "the laptop's next sign-in") { await signIn.submitPassword(email: email, password: password) }
+            XCTAssertNotNil(try codePrompt(again).trustLostMessage, "the laptop is asked for a code and told why")
+
+            let removed = try act(settings, "removing the phone") { await settings.removePhone(thisPhone.id) }
+            XCTAssertTrue(removed.approvingPhones.isEmpty, "\(removed)")
+            signIn.startOver()
+            let asked = try act(signIn, "a sign-in after") { await signIn.submitPassword(email: email, password: password) }
+            XCTAssertFalse(try codePrompt(asked).pushAvailable, "a removed phone is no longer offered for approval")
+        }
+    }
+
     /// A login without two-step verification: the sign-in sends the app to "enable it", which
     /// refuses a pair the rules forbid, naming the field, and confirms a good one.
     func testEnablingTwoStepVerificationRefusesABadPairThenConfirmsAGoodOne() throws {
