@@ -1,70 +1,67 @@
 import SwiftUI
 import Twostep
+import TwostepModels
 
-/// The one screen: every account's code with its countdown, and a way to add one by link.
+/// Every account's code with its countdown, refreshed at each second while shown, and a way
+/// to add one by link. Rows, countdowns, the clock note and every refusal are the core's.
 struct CodesView: View {
-    @ObservedObject var model: CodesModel
+    let model: CodesModel
     @State private var adding = false
 
     var body: some View {
-        NavigationView {
-            content
-                .navigationTitle("Twostep")
-                .toolbar {
-                    if model.phase == .ready {
-                        Button("Add") { adding = true }
-                    }
+        Observing(model) { state in
+            List {
+                if let note = state.clockNote {
+                    Text(note).font(.footnote).foregroundStyle(.orange)
                 }
-        }
-        .navigationViewStyle(.stack)
-        .task { await model.run() }
-        .sheet(isPresented: $adding) { AddAccountView(model: model) }
-        .alert(model.notice ?? "", isPresented: Binding(get: { model.notice != nil }, set: { if !$0 { model.notice = nil } })) {
-            Button("OK", role: .cancel) {}
-        }
-    }
-
-    @ViewBuilder private var content: some View {
-        switch model.phase {
-        case .opening:
-            ProgressView()
-        case .failed(let message):
-            Text("The codes could not be opened\n\n\(message)").multilineTextAlignment(.center).padding()
-        case .ready where model.rows.isEmpty:
-            Text("No accounts yet. Add one with its otpauth:// link.").multilineTextAlignment(.center).padding()
-        case .ready:
-            List(model.rows) { row in
-                CodeRowView(row: row, revealed: model.revealed[row.id]) {
-                    Task { await model.reveal(id: row.id) }
+                if let empty = state.emptyMessage {
+                    Text(empty).foregroundStyle(.secondary)
+                }
+                ForEach(state.rows, id: \.entryId) { row in
+                    CodeRowView(model: model, row: row)
+                }
+                ForEach(state.damaged, id: \.entryId) { damaged in
+                    HStack {
+                        Text(damaged.message)
+                        Spacer()
+                        Button(Strings.remove, role: .destructive) { perform { await model.removeDamaged(damaged.entryId) } }
+                    }
                 }
             }
             .listStyle(.plain)
+            .navigationTitle(Strings.codes)
+            .toolbar { Button(Strings.add) { adding = true } }
         }
+        .task { await model.run() }
+        .sheet(isPresented: $adding) { AddAccountView(model: model) }
     }
 }
 
-/// One account: issuer, the code as the core grouped it, account, and the countdown ring.
-struct CodeRowView: View {
+/// One account: issuer, the code as the core grouped it, account, and the countdown ring. An
+/// HOTP row shows its code only when tapped, since showing it uses it up.
+private struct CodeRowView: View {
+    let model: CodesModel
     let row: CodeRow
-    let revealed: CodeView?
-    let onReveal: () -> Void
 
     var body: some View {
-        let view = row.code ?? revealed
         HStack {
             VStack(alignment: .leading, spacing: 2) {
-                Text(row.entry.issuer).font(.caption).foregroundStyle(.secondary)
-                if let view {
-                    Text(view.grouped).font(.system(.title, design: .monospaced))
+                Text(row.issuer).font(.caption).foregroundStyle(.secondary)
+                if row.timeBased {
+                    Text(row.grouped).font(.system(.title, design: .monospaced))
+                } else if let code = model.revealed[row.entryId] {
+                    Text(code).font(.system(.title, design: .monospaced))
                 } else {
-                    // HOTP: showing the code uses it, so it waits for a tap.
-                    Button("Show code", action: onReveal)
+                    Button(row.grouped) { perform { await model.reveal(row.entryId) } }
                 }
-                Text(row.entry.account).font(.subheadline)
+                Text(row.account).font(.subheadline)
+                if let next = row.nextGrouped {
+                    Text(Strings.next(next)).font(.caption2).foregroundStyle(.secondary)
+                }
             }
             Spacer()
-            if let timing = view?.timing {
-                Countdown(timing: timing)
+            if row.timeBased {
+                Countdown(secondsLeft: row.secondsLeft, fractionElapsed: row.fractionElapsed)
             }
         }
         .padding(.vertical, 4)
@@ -72,28 +69,29 @@ struct CodeRowView: View {
 }
 
 /// The ring empties as the period runs out; the number is the core's seconds left.
-struct Countdown: View {
-    let timing: Timing
+private struct Countdown: View {
+    let secondsLeft: UInt32
+    let fractionElapsed: Double
 
     var body: some View {
         ZStack {
             Circle().stroke(.quaternary, lineWidth: 4)
             Circle()
-                .trim(from: 0, to: 1 - timing.fractionElapsed)
+                .trim(from: 0, to: 1 - fractionElapsed)
                 .stroke(.tint, style: StrokeStyle(lineWidth: 4, lineCap: .round))
                 .rotationEffect(.degrees(-90))
-            Text("\(timing.secondsLeft)").font(.caption2.monospacedDigit())
+            Text("\(secondsLeft)").font(.caption2.monospacedDigit())
         }
         .frame(width: 36, height: 36)
-        .accessibilityLabel("\(timing.secondsLeft) seconds left")
+        .accessibilityLabel(Strings.secondsLeft(secondsLeft))
     }
 }
 
 /// Paste an `otpauth://` link; a refused one shows the core's reason under the field.
-struct AddAccountView: View {
-    @ObservedObject var model: CodesModel
+private struct AddAccountView: View {
+    let model: CodesModel
     @Environment(\.dismiss) private var dismiss
-    @State private var uri = ""
+    @State private var link = ""
     @State private var error: String?
     @State private var busy = false
 
@@ -101,26 +99,29 @@ struct AddAccountView: View {
         NavigationView {
             Form {
                 Section {
-                    TextField("otpauth:// link", text: $uri)
-                        .textInputAutocapitalization(.never)
+                    TextField(Strings.uriLabel, text: $link)
+                        .textContentType(.oneTimeCode)
                         .autocorrectionDisabled()
+                        .textInputAutocapitalization(.never)
                 } footer: {
-                    if let error { Text(error).foregroundStyle(.red) }
+                    ErrorText(text: error)
                 }
             }
-            .navigationTitle("Add an account")
+            .navigationTitle(Strings.addTitle)
             .toolbar {
-                ToolbarItem(placement: .cancellationAction) { Button("Cancel") { dismiss() } }
+                ToolbarItem(placement: .cancellationAction) { Button(Strings.cancel) { dismiss() } }
                 ToolbarItem(placement: .confirmationAction) {
-                    Button("Add") {
+                    Button(Strings.add) {
                         busy = true
-                        Task {
-                            error = await model.add(uri: uri)
+                        let link = self.link
+                        perform {
+                            await model.addLink(link)
+                            error = model.error
                             busy = false
                             if error == nil { dismiss() }
                         }
                     }
-                    .disabled(uri.isEmpty || busy)
+                    .disabled(link.isEmpty || busy)
                 }
             }
         }

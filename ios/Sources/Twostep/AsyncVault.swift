@@ -2,26 +2,6 @@ import Dispatch
 import Foundation
 import TwostepCore
 
-/// One row of a code screen: an entry's names and, for TOTP and Steam, its code right now.
-public struct CodeRow: Identifiable, Equatable {
-    public let entry: Entry
-    /// `nil` for HOTP: its code is shown on request (`AsyncVault.view`), since showing it uses it up.
-    public let code: CodeView?
-
-    public var id: String { entry.id }
-
-    public init(entry: Entry, code: CodeView?) {
-        self.entry = entry
-        self.code = code
-    }
-
-    /// The rows for `entries` (in their order) with the codes of one refresh, matched by id.
-    public static func join(_ entries: [Entry], _ codes: [EntryCode]) -> [CodeRow] {
-        let byId = Dictionary(codes.map { ($0.id, $0.code) }, uniquingKeysWith: { first, _ in first })
-        return entries.map { CodeRow(entry: $0, code: byId[$0.id] ?? nil) }
-    }
-}
-
 /// A `Vault` for async code: each call runs on a serial background queue, so neither the main
 /// actor nor Swift's cooperative threads wait on SQLite, the Keychain or Argon2, and calls
 /// through one `AsyncVault` happen in the order they were made.
@@ -91,7 +71,8 @@ public final class AsyncVault: @unchecked Sendable {
         try await run { try $0.view(id: id, unixSeconds: Self.unixSeconds(date)) }
     }
 
-    /// Every entry's code now, once: one call. For a screen that refreshes itself, `codes()`.
+    /// Every entry's code now, once: one call (HOTP entries carry none: showing one uses it up).
+    /// For a screen that refreshes itself, `codes()`.
     public func codesNow() async throws -> [EntryCode] { try await run { try $0.codesNow() } }
 
     /// Every entry's code once per `interval`: see `CodesTicker`.

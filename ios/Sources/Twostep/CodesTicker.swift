@@ -11,7 +11,7 @@ import TwostepCore
 /// never lags behind its code. HOTP rows carry no code and their counters are never touched.
 ///
 /// ```swift
-/// for try await codes in CodesTicker(vault: vault).codes { rows = CodeRow.join(entries, codes) }
+/// for try await codes in CodesTicker(vault: vault).codes { show(codes) }
 /// ```
 ///
 /// `codesNow()` blocks while another call holds the vault (a backup's key derivation, a large

@@ -6,7 +6,7 @@
 // refreshes a code screen, and keeps the vault key in the Keychain.
 //
 // - CodesTicker.swift:      the codes of every entry, once a second, as an AsyncThrowingStream
-// - AsyncVault.swift:       the vault's blocking calls on a serial background queue; CodeRow
+// - AsyncVault.swift:       the vault's blocking calls on a serial background queue
 // - KeychainKeyStore.swift: the KeyStore on iOS/macOS (Keychain + CryptoKit AES-GCM)
 
 @_exported import TwostepCore

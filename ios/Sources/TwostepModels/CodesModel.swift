@@ -10,7 +10,8 @@ public final class CodesModel: StateModel<CodesState> {
     private let queue = BlockingQueue(label: "dev.twostep.codes")
     /// The core's reason when a link or a removal is refused; nil after a success.
     public private(set) var error: String?
-    /// A revealed HOTP code by entry id (HOTP codes are made on request only).
+    /// A revealed HOTP code by entry id (HOTP codes are made on request only). A change is
+    /// published with the state, so a screen observing the state redraws.
     public private(set) var revealed: [String: String] = [:]
 
     public convenience init(client: TwostepClient) {
@@ -54,6 +55,7 @@ public final class CodesModel: StateModel<CodesState> {
         do {
             revealed[entryId] = try await queue.run { try flow.hotpCode(entryId: entryId) }
             error = nil
+            publish(state)
         } catch {
             self.error = Self.describe(error)
             publish(state)
