@@ -75,6 +75,16 @@ pub(crate) struct Http {
     reached: AtomicBool,
 }
 
+/// Whether `url` names this machine: `localhost`, 127.0.0.0/8 or ::1.
+fn is_loopback(url: &Url) -> bool {
+    match url.host_str() {
+        Some(name) if name.eq_ignore_ascii_case("localhost") => true,
+        // An IPv6 host comes bracketed: "[::1]".
+        Some(host) => host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
 impl Http {
     pub(crate) fn new(
         base_url: &str,
@@ -88,6 +98,14 @@ impl Http {
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(ClientError::invalid("base_url", "must not have a query or fragment"));
+        }
+        // The session, device proofs and codes cross this connection: in the clear only where
+        // nobody else can listen (a loopback test server, the desktop demo).
+        if parsed.scheme() == "http" && !is_loopback(&parsed) {
+            return Err(ClientError::invalid(
+                "base_url",
+                "must be an https:// URL (plain http:// is allowed only to a loopback address such as 127.0.0.1)",
+            ));
         }
         // Plain HTTP (loopback tests, the desktop demo) never does TLS: it gets an empty trust
         // store rather than the system's, which may be missing or slow to load.
@@ -317,5 +335,21 @@ mod tests {
         assert_eq!(http.base_url(), "http://127.0.0.1:9");
         // HTTPS with the operating system's roots, ring as the provider.
         Http::new("https://seller.example.com/api", &HttpConfig::default(), clock, offset).unwrap();
+    }
+
+    #[test]
+    fn plain_http_is_refused_beyond_this_machine() {
+        let offset = Arc::new(ClockOffset::new());
+        let clock: Arc<dyn Clock> = Arc::new(crate::clock::SystemClock);
+        let new = |url: &str| Http::new(url, &HttpConfig::default(), clock.clone(), offset.clone());
+        for local in ["http://127.0.0.2:8080", "http://localhost:1", "http://[::1]:1"] {
+            assert!(new(local).is_ok(), "{local}");
+        }
+        for remote in ["http://seller.example.com", "http://10.0.0.1", "http://[2001:db8::1]", "http://127.0.0.1.example.com"] {
+            match new(remote) {
+                Err(ClientError::InvalidInput { field: "base_url", reason }) => assert!(reason.contains("https://"), "{reason}"),
+                other => panic!("{remote}: {:?}", other.map(|_| ())),
+            }
+        }
     }
 }
