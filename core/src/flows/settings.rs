@@ -106,11 +106,13 @@ impl SecuritySettingsFlow {
     pub async fn require_codes_on_all_devices(&self) -> SecuritySettingsState {
         match self.client.require_codes_on_all_devices().await {
             Ok(n) => {
-                let mut next = self.local(self.cell.get());
-                set_count(&mut next, n);
-                next.error = None;
-                next.notice = Some(REQUIRE_CODES_DONE.into());
-                self.cell.set(next)
+                // The lists change too (no device skips codes now): read them again.
+                let state = self.refresh().await;
+                self.cell.update(|s| {
+                    set_count(s, n);
+                    s.error = state.error.clone();
+                    s.notice = Some(REQUIRE_CODES_DONE.into());
+                })
             }
             Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
         }

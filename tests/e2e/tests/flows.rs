@@ -252,9 +252,11 @@ async fn require_codes_on_all_devices_clears_every_trusted_device() {
     assert_eq!(state.trusted_devices, Some(1));
     assert_eq!(state.trusted_devices_label.as_deref(), Some("1 device doesn't ask for codes."));
     assert_eq!(state.require_codes_label, "Require codes on all devices");
+    assert_eq!(state.trusted.len(), 1, "{state:?}");
 
     let cleared = settings.require_codes_on_all_devices().await;
     assert_eq!(cleared.trusted_devices, Some(0));
+    assert!(cleared.trusted.is_empty(), "the list empties with the count: {cleared:?}");
     assert!(!cleared.this_device_trusted);
     assert_eq!(cleared.this_device, TrustLoss::RequireCodesOnAllDevices.message());
     assert!(cleared.notice.is_some());
