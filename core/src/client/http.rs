@@ -80,7 +80,9 @@ fn is_loopback(url: &Url) -> bool {
     match url.host_str() {
         Some(name) if name.eq_ignore_ascii_case("localhost") => true,
         // An IPv6 host comes bracketed: "[::1]".
-        Some(host) => host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        Some(host) => {
+            host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
         None => false,
     }
 }
@@ -345,9 +347,13 @@ mod tests {
         for local in ["http://127.0.0.2:8080", "http://localhost:1", "http://[::1]:1"] {
             assert!(new(local).is_ok(), "{local}");
         }
-        for remote in ["http://seller.example.com", "http://10.0.0.1", "http://[2001:db8::1]", "http://127.0.0.1.example.com"] {
+        for remote in
+            ["http://seller.example.com", "http://10.0.0.1", "http://[2001:db8::1]", "http://127.0.0.1.example.com"]
+        {
             match new(remote) {
-                Err(ClientError::InvalidInput { field: "base_url", reason }) => assert!(reason.contains("https://"), "{reason}"),
+                Err(ClientError::InvalidInput { field: "base_url", reason }) => {
+                    assert!(reason.contains("https://"), "{reason}")
+                }
                 other => panic!("{remote}: {:?}", other.map(|_| ())),
             }
         }
