@@ -5,7 +5,7 @@
 // They build wherever Swift does (no SwiftUI, UIKit or Combine; iOS 15 predates Observation),
 // so they are tested on Linux against the real library and server. A screen observes a model
 // with `observe(_:)` (the app's `Observed` turns that into SwiftUI's ObservableObject); tests
-// read `states()`.
+// read `state`.
 //
 // Threads: models live on the main actor. The flows' async calls are UniFFI async (awaiting
 // them blocks no thread); a listener is called on a Rust thread and hops to the main actor; a
@@ -26,8 +26,6 @@ public class StateModel<State: Sendable> {
     /// What the screen shows now.
     public private(set) var state: State
     private var observers: [@MainActor (State) -> Void] = []
-    private var streams: [Int: AsyncStream<State>.Continuation] = [:]
-    private var nextStream = 0
 
     init(state: State) {
         self.state = state
@@ -38,23 +36,9 @@ public class StateModel<State: Sendable> {
         observers.append(observer)
     }
 
-    /// The current state, then every change, until the consumer stops iterating.
-    public func states() -> AsyncStream<State> {
-        let (stream, continuation) = AsyncStream.makeStream(of: State.self, bufferingPolicy: .unbounded)
-        let id = nextStream
-        nextStream += 1
-        streams[id] = continuation
-        continuation.yield(state)
-        continuation.onTermination = { [weak self] _ in
-            Task { @MainActor in self?.streams[id] = nil }
-        }
-        return stream
-    }
-
     func publish(_ state: State) {
         self.state = state
         for observer in observers { observer(state) }
-        for continuation in streams.values { continuation.yield(state) }
     }
 
     /// The flow's state now; a model whose flow has a listener overrides it.
