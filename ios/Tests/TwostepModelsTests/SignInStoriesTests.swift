@@ -277,6 +277,40 @@ final class SignInStoriesTests: XCTestCase {
         }
     }
 
+    /// Changing the methods needs a fresh code from a current one: a wrong proof goes back to
+    /// proving, the backup's code from the text message lets the seller choose new methods.
+    func testChangingMethodsNeedsACodeFromACurrentOne() throws {
+        let email = "change@example.com"
+        let (phone, _, _) = try seller(email)
+        let sellers = try XCTUnwrap(self.sellers)
+        try onMain {
+            let settings = SecuritySettingsModel(client: phone)
+            let current = try act(settings, "the settings") { await settings.refresh() }
+            let change = MethodsModel.change(
+                client: phone, primary: try XCTUnwrap(current.primary), backup: try XCTUnwrap(current.backup))
+            guard case .prove(let options, _) = change.state.step else { return XCTFail("prove first: \(change.state)") }
+            XCTAssertEqual(options.map(\.method.label), ["Authenticator app", "•••• 0100"])
+
+            let proving = try act(change, "prove with the backup") { await change.proveWith(.backup) }
+            guard case .proofCode(_, _, let instruction) = proving.step else { return XCTFail("\(proving)") }
+            XCTAssertEqual(instruction, "We sent a code by text message to •••• 0100.")
+            change.submitProof("111111")
+            let landline = MethodChoice.voice(phone: PhoneChoice(number: "+1 206 555 0199", defaultCallingCode: nil, line: .landline))
+            let refused = try act(change, "choosing with a wrong proof") {
+                await change.choose(primary: .authenticatorApp, backup: landline)
+            }
+            guard case .prove = refused.step else { return XCTFail("a wrong proof goes back to proving: \(refused)") }
+            XCTAssertNotNil(refused.error)
+
+            _ = try act(change, "prove with the backup again") { await change.proveWith(.backup) }
+            change.submitProof(try sellers.lastCode(email))
+            let confirm = try act(change, "choosing with the right proof") {
+                await change.choose(primary: .authenticatorApp, backup: landline)
+            }
+            guard case .confirm(.primary, _, _, _) = confirm.step else { return XCTFail("expected to confirm the primary: \(confirm)") }
+        }
+    }
+
     /// A login without two-step verification: the sign-in sends the app to "enable it", which
     /// refuses a pair the rules forbid, naming the field, and confirms a good one.
     func testEnablingTwoStepVerificationRefusesABadPairThenConfirmsAGoodOne() throws {
