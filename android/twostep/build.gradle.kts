@@ -49,7 +49,20 @@ kotlin {
     }
 }
 
+/**
+ * The Kotlin half of rustls-platform-verifier (the core's certificate checks on Android, see
+ * dev.twostep.android.PlatformTls) must be the release of the Rust crate the library links:
+ * its version is read from Cargo.lock's `rustls-platform-verifier-android` entry.
+ */
+val rustlsPlatformVerifierVersion: Provider<String> =
+    providers.fileContents(rootProject.layout.projectDirectory.file("../Cargo.lock")).asText.map { lock ->
+        Regex("name = \"rustls-platform-verifier-android\"\\s*\nversion = \"([^\"]+)\"").find(lock)?.groupValues?.get(1)
+            ?: error("rustls-platform-verifier-android is not in Cargo.lock")
+    }
+
 dependencies {
+    // rustls-platform-verifier's Android classes (the repository is declared in settings.gradle.kts).
+    implementation(rustlsPlatformVerifierVersion.map { "rustls:rustls-platform-verifier:$it" })
     // The @aar, not the jar: it carries libjnidispatch.so for every Android ABI.
     implementation("net.java.dev.jna:jna:${libs.versions.jna.get()}@aar")
     implementation(libs.androidx.annotation)

@@ -35,6 +35,11 @@
 
 uniffi::setup_scaffolding!("twostep");
 
+// Android's TLS init: `PlatformTls.nativeInit`, exported from this library. Named here so the
+// crate is linked (an unreferenced dependency is left out, and its symbol with it).
+#[cfg(target_os = "android")]
+use twostep_android_init as _;
+
 pub mod backup;
 pub mod client;
 pub mod clock;
