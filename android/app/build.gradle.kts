@@ -24,6 +24,14 @@ android {
         targetSdk = libs.versions.targetSdk.get().toInt()
         versionCode = 1
         versionName = "0.1.0"
+        // The backend the app signs in to. HTTPS only: the core refuses plain HTTP except on
+        // loopback (the reference backend in tests). Override per build with
+        // -Ptwostep.backendUrl=https://….
+        buildConfigField(
+            "String",
+            "BACKEND_URL",
+            "\"" + (project.findProperty("twostep.backendUrl") as String? ?: "https://twostep.example.com") + "\"",
+        )
         // Only the ABIs the library builds libtwostep_ffi.so for (twostep/build.gradle.kts,
         // rustAbis). JNA's AAR carries libjnidispatch.so for more; without this filter an APK
         // would install on an x86 device and fail when the bindings first load the library.
@@ -46,6 +54,7 @@ android {
 
     buildFeatures {
         compose = true
+        buildConfig = true
     }
 
     packaging {

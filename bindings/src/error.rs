@@ -53,7 +53,11 @@ pub enum TwostepError {
     /// The platform destroyed the vault's key for good (lock screen removed, biometrics
     /// re-enrolled). Retrying cannot help: the vault file was kept; offer a restore from a
     /// backup and a new vault, never a silent reset.
-    #[error("this device's key for the vault was invalidated ({reason}); the vault was kept for a restore")]
+    /// Its Display is the seller's sentence; `reason` is the platform's detail, for logs.
+    #[error(
+        "Your codes can't be unlocked on this phone any more: its security key was reset when the screen lock \
+         was removed or the fingerprints or face were changed. They were kept: restore them from a backup."
+    )]
     KeyInvalidated { reason: String },
     /// Reading or writing the file failed (disk full, permissions, I/O).
     #[error("storage failed: {reason}")]
@@ -328,7 +332,7 @@ mod tests {
         let reason = "lock screen removed".to_owned();
         let e = TwostepError::from(VaultError::from(KeyStoreError::Invalidated(reason.clone())));
         assert_eq!(e, TwostepError::KeyInvalidated { reason });
-        assert!(e.to_string().contains("the vault was kept"), "{e}");
+        assert!(e.to_string().contains("They were kept: restore them from a backup."), "{e}");
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub struct SecuritySettingsState {
 pub struct DeviceRow {
     /// What [`SecuritySettingsFlow::remove_phone`] or [`SecuritySettingsFlow::revoke_trust`] takes.
     pub id: String,
-    /// "android phone, app 4.2.0" or "Firefox 128 on Linux".
+    /// "Android phone, app 4.2.0" or "Firefox 128 on Linux".
     pub title: String,
     /// "Added 3 days ago · last used just now" (and the network, for trust).
     pub detail: String,
@@ -158,7 +158,7 @@ impl SecuritySettingsFlow {
             .devices
             .into_iter()
             .map(|d| DeviceRow {
-                title: format!("{} phone, app {}", d.platform, d.app_version),
+                title: format!("{} phone, app {}", platform_name(&d.platform), d.app_version),
                 detail: format!("Added {} · {}", ago(now.saturating_sub(d.added_at)), used(d.last_seen_at)),
                 id: d.device_id,
                 this_device: d.this_device,
@@ -170,7 +170,7 @@ impl SecuritySettingsFlow {
             .map(|d| DeviceRow {
                 title: d.user_agent,
                 detail: format!(
-                    "Network {} · added {} · {} · for {} more",
+                    "Network {} · added {} · {} · for another {}",
                     d.network,
                     ago(now.saturating_sub(d.added_at)),
                     used(d.last_used_at),
@@ -192,7 +192,7 @@ impl SecuritySettingsFlow {
                 state.this_device_trusted = true;
                 state.this_device = match t.expires_at {
                     Some(until) => format!(
-                        "This device doesn't ask for codes (for {} more).",
+                        "This device doesn't ask for codes (for another {}).",
                         duration(until.saturating_sub(self.client.now()))
                     ),
                     None => "This device doesn't ask for codes.".into(),
@@ -209,6 +209,15 @@ impl SecuritySettingsFlow {
             Err(e) => state.error = Some(words::say(&e)),
         }
         state
+    }
+}
+
+/// A platform as sellers spell it; one the core does not know is shown as the device sent it.
+fn platform_name(platform: &str) -> &str {
+    match platform {
+        "android" => "Android",
+        "ios" => "iOS",
+        other => other,
     }
 }
 

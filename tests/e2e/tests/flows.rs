@@ -374,7 +374,7 @@ async fn settings_list_approving_phones_and_trusted_devices_and_remove_one_of_ea
     let state = settings.refresh().await;
     assert_eq!(state.approving_phones.len(), 1, "{state:?}");
     assert!(state.approving_phones[0].this_device);
-    assert!(state.approving_phones[0].title.starts_with("android phone, app"), "{}", state.approving_phones[0].title);
+    assert!(state.approving_phones[0].title.starts_with("Android phone, app"), "{}", state.approving_phones[0].title);
     assert_eq!(state.trusted.len(), 1, "{state:?}");
     assert_eq!(state.trusted[0].title, "Firefox 128 on Linux");
     assert!(!state.trusted[0].this_device);

@@ -139,22 +139,16 @@ class AsyncVault private constructor(
         ): AsyncVault = wrap(io, wallClockMillis) { Vault.create(path, keyStore) }
 
         /**
-         * The app's first-launch convenience: opens the vault at [path], or creates it when
-         * there is none (`NotFound`). Any other failure is thrown as it is: a damaged or
-         * locked vault is never replaced, and `create` itself refuses an existing file.
+         * The app's first-launch convenience, the core's `Vault.openOrCreate`: opens the vault
+         * at [path], or creates it when there is none. Any other failure is thrown as it is: a
+         * damaged or locked vault is never replaced.
          */
         suspend fun openOrCreate(
             path: String,
             keyStore: KeyStore,
             io: CoroutineDispatcher = Dispatchers.IO,
             wallClockMillis: () -> Long = System::currentTimeMillis,
-        ): AsyncVault = wrap(io, wallClockMillis) {
-            try {
-                Vault.open(path, keyStore)
-            } catch (missing: TwostepException.NotFound) {
-                Vault.create(path, keyStore)
-            }
-        }
+        ): AsyncVault = wrap(io, wallClockMillis) { Vault.openOrCreate(path, keyStore, null) }
 
         /** Opens a passphrase vault (desktops, tests); Argon2 runs on [io]. */
         suspend fun openWithPassphrase(

@@ -8,6 +8,7 @@ import androidx.compose.ui.graphics.asSkiaBitmap
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.test.SemanticsMatcher
+import androidx.compose.ui.test.SemanticsNodeInteraction
 import androidx.compose.ui.test.SkikoComposeUiTest
 import androidx.compose.ui.test.hasClickAction
 import androidx.compose.ui.test.hasText
@@ -117,8 +118,24 @@ abstract class ScreenTest {
     /** Clicks the clickable node that says [label] (a title may say the same). */
     protected fun SkikoComposeUiTest.click(label: String) {
         awaitNode(hasText(label) and hasClickAction())
-        onNode(hasText(label) and hasClickAction()).performScrollTo().performClick()
+        scrollTo(hasText(label) and hasClickAction()).performClick()
         nextFrame()
+    }
+
+    /**
+     * Scrolls the page until the node matching [matcher] shows, as a seller's thumb would.
+     * The scroll is animated, and an animation only moves while the clock does: the clock
+     * advances on its own for the scroll alone.
+     */
+    protected fun SkikoComposeUiTest.scrollTo(matcher: SemanticsMatcher): SemanticsNodeInteraction {
+        mainClock.autoAdvance = true
+        try {
+            onNode(matcher).performScrollTo()
+            waitForIdle()
+        } finally {
+            mainClock.autoAdvance = false
+        }
+        return onNode(matcher)
     }
 
     /** Lets animations (a field's label, a ripple) finish before a [screenshot]. */

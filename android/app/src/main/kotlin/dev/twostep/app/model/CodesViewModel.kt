@@ -2,91 +2,99 @@ package dev.twostep.app.model
 
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
-import dev.twostep.api.AsyncVault
-import dev.twostep.api.CodeRow
+import dev.twostep.core.CodesFlow
 import dev.twostep.core.TwostepException
-import dev.twostep.model.CodeView
-import java.io.File
-import kotlinx.coroutines.Deferred
-import kotlinx.coroutines.async
-import kotlinx.coroutines.channels.Channel
-import kotlinx.coroutines.flow.Flow
+import dev.twostep.model.CodesState
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.ExperimentalCoroutinesApi
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.SharingStarted
 import kotlinx.coroutines.flow.StateFlow
-import kotlinx.coroutines.flow.catch
 import kotlinx.coroutines.flow.combine
-import kotlinx.coroutines.flow.emitAll
+import kotlinx.coroutines.flow.flatMapLatest
 import kotlinx.coroutines.flow.flow
-import kotlinx.coroutines.flow.receiveAsFlow
 import kotlinx.coroutines.flow.stateIn
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 
 /**
- * The code screen's state: the vault (opened once, by [open], which the app points at its
- * Android Keystore and the JVM tests at a temporary file), its rows ticking once a second
- * while the screen is visible, and the HOTP codes the user asked to see. Everything a row
- * shows comes from the core; this class holds no rule.
+ * The codes screen: the core's [CodesFlow] asked once a second while the screen is
+ * collected (rows, countdowns, next codes, the clock note, damaged entries: all the core's),
+ * the HOTP codes the seller asked to see, and the core's words for what went wrong.
  *
- * Plain `androidx.lifecycle.ViewModel` and coroutines, no `android.*`: the same file compiles
- * for the app and for the Compose suite on the JVM (tests/compose).
+ * Calls into the vault block (SQLite), so they run on [io], never on the main thread. The
+ * ticks line up with the wall clock's seconds ([wallClockMillis]) so a countdown changes
+ * when the second does; the codes themselves are on the core's clock.
  */
-class CodesViewModel(open: suspend () -> AsyncVault) : ViewModel() {
-    sealed interface State {
-        data object Opening : State
+@OptIn(ExperimentalCoroutinesApi::class)
+class CodesViewModel(
+    private val flow: CodesFlow,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+    private val wallClockMillis: () -> Long = System::currentTimeMillis,
+) : ViewModel() {
+    data class State(
+        /** Null until the first answer from the vault. */
+        val codes: CodesState? = null,
+        /** HOTP codes shown on request, by entry id: each one used up a counter value. */
+        val revealed: Map<String, String> = emptyMap(),
+        /** The core's words for the last action that failed. */
+        val error: String? = null,
+    )
 
-        data class Ready(val rows: List<CodeRow>, val revealed: Map<String, CodeView>) : State
+    /** Bumped after a change, so the rows are asked again at once instead of at the next tick. */
+    private val changes = MutableStateFlow(0)
+    private val revealed = MutableStateFlow<Map<String, String>>(emptyMap())
+    private val error = MutableStateFlow<String?>(null)
 
-        /** The vault did not open; [message] is the core's text (it never holds a secret). */
-        data class Failed(val message: String) : State
+    private val ticks = changes.flatMapLatest {
+        flow {
+            while (true) {
+                emit(withContext(io) { flow.codesNow() })
+                delay(1_000 - wallClockMillis() % 1_000)
+            }
+        }
     }
 
-    private var opened: AsyncVault? = null
-
-    private val vault: Deferred<AsyncVault> = viewModelScope.async { open().also { opened = it } }
-
-    /** HOTP codes shown on request, by entry id: each one used up a counter step. */
-    private val revealed = MutableStateFlow<Map<String, CodeView>>(emptyMap())
-
-    private val noticeChannel = Channel<String>(Channel.BUFFERED)
-
-    /** One-off messages for a snackbar: a code that could not be shown. */
-    val notices: Flow<String> = noticeChannel.receiveAsFlow()
-
-    /** Ticks only while collected (and 5 s more, across a rotation): no FFI calls in the background. */
-    val state: StateFlow<State> = flow { emitAll(vault.await().rows()) }
-        // Widened to State, so that catch can emit Failed.
-        .combine(revealed) { rows, shown -> State.Ready(rows, shown) as State }
-        .catch { emit(State.Failed(describe(it))) }
-        .stateIn(viewModelScope, SharingStarted.WhileSubscribed(5_000), State.Opening)
+    /** Ticks only while collected (and 5 s more, across a rotation): no calls in the background. */
+    val state: StateFlow<State> = combine(ticks, revealed, error) { codes, shown, failed -> State(codes, shown, failed) }
+        .stateIn(viewModelScope, SharingStarted.WhileSubscribed(5_000), State())
 
     /** Adds an account from its `otpauth://` link; returns the core's reason when it is refused. */
-    suspend fun add(uri: String): String? = try {
-        vault.await().addUri(uri)
+    suspend fun add(link: String): String? = try {
+        withContext(io) { flow.addLink(link) }
+        changes.update { it + 1 }
         null
     } catch (e: TwostepException) {
         describe(e)
     }
 
     /** Shows an HOTP entry's next code (and so uses it). */
-    fun reveal(id: String) {
+    fun reveal(entryId: String) = act {
+        val code = flow.hotpCode(entryId)
+        revealed.update { it + (entryId to code) }
+    }
+
+    /** Removes an entry whose stored data was damaged (the core lists those apart). */
+    fun removeDamaged(entryId: String) = act { flow.removeDamaged(entryId) }
+
+    private fun act(call: () -> Unit) {
         viewModelScope.launch {
             try {
-                val view = vault.await().view(id)
-                revealed.update { it + (id to view) }
+                withContext(io) { call() }
+                error.value = null
             } catch (e: TwostepException) {
-                noticeChannel.send(describe(e))
+                error.value = describe(e)
             }
+            changes.update { it + 1 }
         }
     }
 
-    /** The collection of [state] has stopped with [viewModelScope]; close the file and wipe the secrets. */
-    override fun onCleared() {
-        opened?.close()
-    }
+    override fun onCleared() = flow.close()
 
-    /** The core's words for its errors (its Display text, in toString()); anything else by its message. */
-    private fun describe(e: Throwable): String =
-        if (e is TwostepException) e.toString() else e.message ?: e.javaClass.simpleName
+    /** The core's words: a refused input's reason as it is, any other error by its Display text. */
+    private fun describe(e: TwostepException): String =
+        if (e is TwostepException.InvalidInput) e.reason else e.toString()
 }

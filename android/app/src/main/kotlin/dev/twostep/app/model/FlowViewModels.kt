@@ -118,7 +118,7 @@ class ApprovalsViewModel(private val flow: ApprovalsFlow) :
     }
 }
 
-/** Advanced Security Settings: the methods, the trusted devices, "Require codes on all devices". */
+/** Advanced Security Settings: the methods, the devices, "Require codes on all devices". */
 class SecuritySettingsViewModel(private val flow: SecuritySettingsFlow) :
     FlowViewModel<SecuritySettingsState>(flow.state(), flow::state) {
     init {
@@ -129,6 +129,8 @@ class SecuritySettingsViewModel(private val flow: SecuritySettingsFlow) :
 
     fun refresh() = act { flow.refresh() }
     fun requireCodesOnAllDevices() = act { flow.requireCodesOnAllDevices() }
+    fun removePhone(deviceId: String) = act { flow.removePhone(deviceId) }
+    fun revokeTrust(trustId: String) = act { flow.revokeTrust(trustId) }
 
     override fun onCleared() {
         flow.setListener(null)

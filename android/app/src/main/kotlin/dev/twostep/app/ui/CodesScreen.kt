@@ -1,6 +1,7 @@
 package dev.twostep.app.ui
 
 import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
@@ -16,13 +17,10 @@ import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Scaffold
-import androidx.compose.material3.SnackbarHost
-import androidx.compose.material3.SnackbarHostState
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.material3.TopAppBar
 import androidx.compose.runtime.Composable
-import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
@@ -34,50 +32,52 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
-import dev.twostep.api.CodeRow
 import dev.twostep.app.model.CodesViewModel
-import dev.twostep.app.model.CodesViewModel.State
-import dev.twostep.model.CodeView
-import dev.twostep.model.Timing
+import dev.twostep.model.CodeRow
 import kotlinx.coroutines.launch
 
-/** The one screen: every account's code with its countdown, and a way to add one by link. */
+/**
+ * Every account's code with its countdown, the next code near the change, the core's note on
+ * this phone's clock, entries that can no longer make codes, and a way to add one by link.
+ */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun CodesScreen(viewModel: CodesViewModel) {
     val state by viewModel.state.collectAsStateWithLifecycle()
     var adding by rememberSaveable { mutableStateOf(false) }
-    val snackbar = remember { SnackbarHostState() }
-    LaunchedEffect(viewModel) {
-        viewModel.notices.collect { snackbar.showSnackbar(it) }
-    }
 
     Scaffold(
         topBar = { TopAppBar(title = { Text(Strings.APP_NAME) }) },
-        snackbarHost = { SnackbarHost(snackbar) },
         floatingActionButton = {
-            if (state is State.Ready) {
+            if (state.codes != null) {
                 ExtendedFloatingActionButton(onClick = { adding = true }) { Text(Strings.ADD) }
             }
         },
     ) { padding ->
         Box(Modifier.fillMaxSize().padding(padding)) {
-            when (val current = state) {
-                State.Opening -> CircularProgressIndicator(Modifier.align(Alignment.Center))
-                is State.Failed -> Text(
-                    Strings.VAULT_FAILED + "\n\n" + current.message,
-                    Modifier.align(Alignment.Center).padding(24.dp),
-                )
-                is State.Ready -> if (current.rows.isEmpty()) {
-                    Text(Strings.EMPTY, Modifier.align(Alignment.Center).padding(24.dp))
-                } else {
-                    LazyColumn(Modifier.fillMaxSize()) {
-                        items(current.rows, key = { it.entry.id }) { row ->
-                            CodeRowItem(row, current.revealed[row.entry.id]) { viewModel.reveal(row.entry.id) }
-                            HorizontalDivider()
-                        }
+            val codes = state.codes
+            if (codes == null) {
+                CircularProgressIndicator(Modifier.align(Alignment.Center))
+            } else {
+                LazyColumn(Modifier.fillMaxSize()) {
+                    listOfNotNull(codes.clockNote, state.error).forEach { message ->
+                        item(key = message) { NoticeCard(message, tag = "codes-notice", modifier = Modifier.padding(16.dp)) }
+                    }
+                    items(codes.damaged, key = { "damaged-" + it.entryId }) { damaged ->
+                        ListItem(
+                            headlineContent = { Text(damaged.message) },
+                            trailingContent = {
+                                TextButton(onClick = { viewModel.removeDamaged(damaged.entryId) }) { Text(Strings.REMOVE) }
+                            },
+                        )
+                        HorizontalDivider()
+                    }
+                    items(codes.rows, key = { it.entryId }) { row ->
+                        CodeRowItem(row, state.revealed[row.entryId]) { viewModel.reveal(row.entryId) }
+                        HorizontalDivider()
                     }
                 }
+                codes.emptyMessage?.let { Text(it, Modifier.align(Alignment.Center).padding(24.dp)) }
             }
         }
     }
@@ -89,35 +89,36 @@ fun CodesScreen(viewModel: CodesViewModel) {
 
 /** One account: issuer, the code as the core grouped it, account, and the countdown ring. */
 @Composable
-private fun CodeRowItem(row: CodeRow, revealed: CodeView?, onReveal: () -> Unit) {
-    val view = row.code ?: revealed
+private fun CodeRowItem(row: CodeRow, revealed: String?, onReveal: () -> Unit) {
     ListItem(
-        overlineContent = { Text(row.entry.issuer) },
+        overlineContent = { Text(row.issuer) },
         headlineContent = {
-            if (view != null) {
-                Text(view.grouped, style = MaterialTheme.typography.headlineMedium, fontFamily = FontFamily.Monospace)
-            } else {
-                // HOTP: showing the code uses it, so it waits for a tap.
-                TextButton(onClick = onReveal) { Text(Strings.SHOW_CODE) }
+            when {
+                row.timeBased -> Text(row.grouped, style = MaterialTheme.typography.headlineMedium, fontFamily = FontFamily.Monospace)
+                revealed != null -> Text(revealed, style = MaterialTheme.typography.headlineMedium, fontFamily = FontFamily.Monospace)
+                // HOTP: showing a code uses it, so it waits for a tap; the core says what to tap.
+                else -> TextButton(onClick = onReveal) { Text(row.grouped) }
             }
         },
-        supportingContent = { Text(row.entry.account) },
-        trailingContent = { view?.timing?.let { Countdown(it) } },
+        supportingContent = {
+            Column {
+                Text(row.account)
+                row.nextGrouped?.let { Text(Strings.next(it), style = MaterialTheme.typography.bodySmall) }
+            }
+        },
+        trailingContent = { if (row.timeBased) Countdown(row) },
     )
 }
 
 /** The ring empties as the period runs out; the number is the core's seconds left. */
 @Composable
-private fun Countdown(timing: Timing) {
+private fun Countdown(row: CodeRow) {
     Box(contentAlignment = Alignment.Center) {
         CircularProgressIndicator(
-            progress = { 1f - timing.fractionElapsed.toFloat() },
+            progress = { 1f - row.fractionElapsed.toFloat() },
             modifier = Modifier.size(48.dp),
         )
-        Text(
-            Strings.secondsLeft(timing.secondsLeft.toInt()),
-            style = MaterialTheme.typography.labelSmall,
-        )
+        Text(Strings.secondsLeft(row.secondsLeft.toInt()), style = MaterialTheme.typography.labelSmall)
     }
 }
 

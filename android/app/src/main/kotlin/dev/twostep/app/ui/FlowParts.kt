@@ -46,14 +46,14 @@ internal fun ErrorText(message: String?, tag: String = "error") {
 
 /** A message from the flow's state to read first (a notice, a warning), on a tinted card. */
 @Composable
-internal fun NoticeCard(message: String?, tag: String = "notice", warning: Boolean = false) {
+internal fun NoticeCard(message: String?, tag: String = "notice", warning: Boolean = false, modifier: Modifier = Modifier) {
     if (message != null) {
         val colors = if (warning) {
             CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer)
         } else {
             CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.secondaryContainer)
         }
-        Card(colors = colors, modifier = Modifier.fillMaxWidth()) {
+        Card(colors = colors, modifier = modifier.fillMaxWidth()) {
             Text(message, Modifier.padding(16.dp).testTag(tag), style = MaterialTheme.typography.bodyMedium)
         }
     }

@@ -7,9 +7,12 @@ import androidx.compose.runtime.getValue
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import dev.twostep.app.model.LogoutViewModel
 
-/** Logging out: what it resets (the core's list), the button, then the core's message. */
+/**
+ * Logging out: what it resets (the core's list), the button, then the core's message and
+ * [onDone] (back to signing in).
+ */
 @Composable
-fun LogoutScreen(viewModel: LogoutViewModel) {
+fun LogoutScreen(viewModel: LogoutViewModel, onDone: () -> Unit = {}) {
     val state by viewModel.state.collectAsStateWithLifecycle()
     FlowPage(Strings.LOG_OUT) {
         if (!state.done) {
@@ -19,5 +22,6 @@ fun LogoutScreen(viewModel: LogoutViewModel) {
         }
         NoticeCard(state.message, tag = "message")
         ErrorText(state.error)
+        if (state.done) Button(onClick = onDone) { Text(Strings.SIGN_IN) }
     }
 }

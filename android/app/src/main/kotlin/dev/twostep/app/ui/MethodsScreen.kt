@@ -84,6 +84,12 @@ private class Pick {
     var number by mutableStateOf("")
     var landline by mutableStateOf(false)
 
+    fun clear() {
+        kind = null
+        number = ""
+        landline = false
+    }
+
     fun choice(): MethodChoice? = when (kind) {
         null -> null
         MethodKind.AUTHENTICATOR_APP -> MethodChoice.AuthenticatorApp
@@ -99,7 +105,8 @@ private fun Choose(step: MethodsStep.Choose, error: String?, errorRole: Role?, v
     val backup = remember { Pick() }
     Text(step.message)
     Text(Strings.PRIMARY, style = MaterialTheme.typography.titleMedium)
-    Picker("primary", step.primaryOptions, primary) { backup.kind = null }
+    // A new primary changes which backups are allowed: the backup is chosen again.
+    Picker("primary", step.primaryOptions, primary) { backup.clear() }
     if (errorRole == Role.PRIMARY) ErrorText(error, tag = "error-primary")
     primary.kind?.let { kind ->
         Text(Strings.BACKUP, style = MaterialTheme.typography.titleMedium)

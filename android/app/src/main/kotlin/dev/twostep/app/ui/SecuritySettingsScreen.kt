@@ -3,6 +3,8 @@ package dev.twostep.app.ui
 import androidx.compose.material3.Button
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.ListItem
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.TextButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
@@ -11,10 +13,13 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import dev.twostep.app.model.SecuritySettingsViewModel
+import dev.twostep.model.DeviceRow
 
 /**
  * Advanced Security Settings: the login, its two methods, this device and the trusted
- * devices, and "Require codes on all devices". Fetched again each time it is shown.
+ * devices, "Require codes on all devices", and the lists behind them: the phones that
+ * approve sign-ins (a lost one removed) and the devices that skip codes (one revoked).
+ * Fetched again each time it is shown.
  */
 @Composable
 fun SecuritySettingsScreen(viewModel: SecuritySettingsViewModel) {
@@ -38,5 +43,26 @@ fun SecuritySettingsScreen(viewModel: SecuritySettingsViewModel) {
             )
         }
         Button(onClick = viewModel::requireCodesOnAllDevices) { Text(state.requireCodesLabel) }
+        DeviceList(Strings.APPROVING_PHONES, "phone", state.approvingPhones, Strings.REMOVE, viewModel::removePhone)
+        DeviceList(Strings.SKIPPING_CODES, "trusted", state.trusted, Strings.REVOKE, viewModel::revokeTrust)
+    }
+}
+
+/**
+ * The phones that approve sign-ins, or the devices that skip codes: each row as the core
+ * words it, with its one action. Rows are tagged "[tag]-0", "[tag]-1"… in the core's order.
+ */
+@Composable
+private fun DeviceList(title: String, tag: String, rows: List<DeviceRow>, action: String, onAction: (String) -> Unit) {
+    if (rows.isEmpty()) return
+    HorizontalDivider()
+    Text(title, style = MaterialTheme.typography.titleMedium)
+    rows.forEachIndexed { index, row ->
+        ListItem(
+            headlineContent = { Text(row.title) },
+            supportingContent = { Text(if (row.thisDevice) Strings.thisDevice(row.detail) else row.detail) },
+            trailingContent = { TextButton(onClick = { onAction(row.id) }) { Text(action) } },
+            modifier = Modifier.testTag("$tag-$index"),
+        )
     }
 }

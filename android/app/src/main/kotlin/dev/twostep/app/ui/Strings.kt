@@ -11,8 +11,7 @@ internal object Strings {
     const val CANCEL = "Cancel"
     const val ADD_TITLE = "Add an account"
     const val URI_LABEL = "otpauth:// link"
-    const val EMPTY = "No accounts yet. Add one with its otpauth:// link."
-    const val SHOW_CODE = "Show code"
+    const val REMOVE = "Remove"
     const val VAULT_FAILED = "The codes could not be opened"
 
     const val EMAIL = "Email"
@@ -41,9 +40,14 @@ internal object Strings {
     const val SECURITY_SETTINGS = "Security settings"
     const val THIS_DEVICE = "This device"
     const val TRUSTED_DEVICES = "Trusted devices"
+    const val APPROVING_PHONES = "Phones that approve your sign-ins"
+    const val SKIPPING_CODES = "Devices that don't ask for codes"
+    const val REVOKE = "Revoke"
     const val LOG_OUT = "Log out"
     const val LOGOUT_RESETS = "Logging out resets:"
     const val CODES = "Codes"
 
     fun secondsLeft(seconds: Int) = "$seconds s"
+    fun next(grouped: String) = "Next: $grouped"
+    fun thisDevice(detail: String) = "This device · $detail"
 }
