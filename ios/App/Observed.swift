@@ -19,6 +19,7 @@ struct Observing<State: Sendable, Content: View>: View {
     @StateObject private var observed: Observed<State>
     private let content: (State) -> Content
 
+    @MainActor
     init(_ model: StateModel<State>, @ViewBuilder content: @escaping (State) -> Content) {
         _observed = StateObject(wrappedValue: Observed(model))
         self.content = content
