@@ -4,7 +4,7 @@ import TwostepModels
 import XCTest
 
 /// The view models built over the real library with no server reachable: what the seller sees
-/// before any network answer. The server-backed stories are in SignInStoriesTests.
+/// before any network answer. The server-backed stories are in SellerStoriesTests.
 final class ModelsOfflineTests: XCTestCase {
     private func vaultPath() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twostep-\(UUID().uuidString)")

@@ -3,12 +3,12 @@ import Twostep
 import TwostepModels
 import XCTest
 
-/// The seller's sign-in stories, at the view-model level, through the real library and a real
-/// `twostep serve` on loopback: what each screen would show, step by step. The same stories as
-/// the Android screen tests (tests/compose, SignInScreenTest) and the Rust flow tests
-/// (tests/e2e/tests/flows.rs). One server for the class; each story has its own login and
-/// devices.
-final class SignInStoriesTests: XCTestCase {
+/// The seller's stories (signing in, approvals, settings, logout, enabling and changing the
+/// methods) at the view-model level, through the real library and a real `twostep serve` on
+/// loopback: what each screen would show, step by step. The same stories as the Android screen
+/// tests (tests/compose) and the Rust flow tests (tests/e2e/tests/flows.rs). One server for the
+/// class; each story has its own login and devices.
+final class SellerStoriesTests: XCTestCase {
     nonisolated(unsafe) private static var server: ReferenceServer?
     nonisolated(unsafe) private static var startFailure: Error?
     private var sellers: Sellers!
