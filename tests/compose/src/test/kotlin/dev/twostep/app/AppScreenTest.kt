@@ -74,6 +74,52 @@ class AppScreenTest : ScreenTest() {
     }
 
     @Test
+    fun aSignedInSellerChangesMethodsFromTheSettingsWithACodeFromACurrentOne() =
+        ReferenceBackend.start(temp.root.toPath()).use { server ->
+            val sellers = Sellers(server, temp.newFolder().toPath())
+            val vault = Vault.openOrCreate(temp.newFolder().resolve("vault.sqlite").path, AesGcmKeyStore(), null)
+            val phone = TwostepClient(server.url, PHONE, vault, null, null)
+            val first = sellers.enrolled(phone, "change@example.com")
+            runScreenTest {
+                // The phone is still signed in from enrolling: the app opens on the codes.
+                show { AppScreen(viewModel { AppViewModel({ phone }, dispatcher, clockMillis) }) }
+                awaitNode(hasTestTag("tab-settings"))
+                onNodeWithTag("tab-settings").performClick()
+                awaitText("•••• 0100")
+                click("Change methods")
+
+                // Proving with the backup: a code by text message.
+                click("•••• 0100")
+                awaitNode(hasTestTag("instruction") and hasText("We sent a code by text message to •••• 0100."))
+                onNodeWithTag("code").performTextInput(sellers.lastCode("change@example.com"))
+                click("Continue")
+
+                // The new pair: the app again, and a landline as the backup.
+                scrollTo(hasTestTag("primary-authenticator_app")).performClick()
+                nextFrame()
+                scrollTo(hasTestTag("backup-voice")).performClick()
+                nextFrame()
+                onNodeWithTag("backup-number").performTextInput("+1 206 555 0199")
+                scrollTo(hasText("This is a landline")).performClick()
+                click("Continue")
+                awaitNode(hasTestTag("instruction") and hasText("This app now makes codes for", substring = true))
+                // The app's new seed is a new entry in the phone's vault, beside the first one.
+                val entry = vault.list().map { it.id }.single { it != first }
+                onNodeWithTag("code").performTextInput(phone.code(entry))
+                click("Confirm")
+                awaitNode(hasTestTag("instruction") and hasText("0199", substring = true))
+                onNodeWithTag("code").performTextInput(sellers.lastCode("change@example.com"))
+                click("Confirm")
+                awaitNode(hasTestTag("message"))
+                click("Continue")
+
+                // Back in the settings, the new backup is the one shown.
+                awaitText("•••• 0199")
+                onNodeWithText("•••• 0100").assertDoesNotExist()
+            }
+        }
+
+    @Test
     fun aVaultWhoseKeyWasInvalidatedIsKeptAndTheCoreSaysWhy() = runScreenTest {
         val path = temp.root.resolve("vault.sqlite").path
         Vault.openOrCreate(path, AesGcmKeyStore(), null).close()

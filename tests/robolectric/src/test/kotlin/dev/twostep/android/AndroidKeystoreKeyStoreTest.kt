@@ -92,7 +92,7 @@ class AndroidKeystoreKeyStoreTest {
 
         val failure = assertThrows(TwostepException.KeyInvalidated::class.java) { Vault.open(path, keyStore) }
         assertEquals(AndroidKeystoreKeyStore.INVALIDATED, failure.reason)
-        assertTrue(failure.message!!, failure.message!!.contains("restore them from a backup"))
+        assertTrue("the core says what to do: $failure", failure.toString().contains("restore them from a backup"))
         assertTrue("the app can tell it from a locked phone", keyStore.isInvalidated())
         assertTrue("and so can a new object, after a restart", AndroidKeystoreKeyStore().isInvalidated())
         assertArrayEquals("the vault file is kept for a restore", before, File(path).readBytes())

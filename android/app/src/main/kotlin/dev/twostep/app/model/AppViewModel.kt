@@ -4,6 +4,7 @@ import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import dev.twostep.core.TwostepClient
 import dev.twostep.core.TwostepException
+import dev.twostep.model.MethodSummary
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -23,7 +24,7 @@ class AppViewModel(
     val io: CoroutineDispatcher = Dispatchers.IO,
     val wallClockMillis: () -> Long = System::currentTimeMillis,
 ) : ViewModel() {
-    enum class Screen { SIGN_IN, ENABLE, CODES, APPROVALS, SETTINGS, LOGOUT }
+    enum class Screen { SIGN_IN, ENABLE, CODES, APPROVALS, SETTINGS, CHANGE_METHODS, LOGOUT }
 
     sealed interface Start {
         data object Opening : Start
@@ -59,7 +60,16 @@ class AppViewModel(
         }
     }
 
+    /** The methods being changed (from the settings), for the [Screen.CHANGE_METHODS] visit. */
+    var changing: Pair<MethodSummary, MethodSummary>? = null
+        private set
+
     fun open(screen: Screen) {
         current.value = Visit(screen, current.value.number + 1)
+    }
+
+    fun changeMethods(primary: MethodSummary, backup: MethodSummary) {
+        changing = primary to backup
+        open(Screen.CHANGE_METHODS)
     }
 }

@@ -54,7 +54,7 @@ private fun Screens(app: AppViewModel, client: TwostepClient) {
     val screen = visit.screen
     Scaffold(
         bottomBar = {
-            if (screen != Screen.SIGN_IN && screen != Screen.ENABLE) {
+            if (screen != Screen.SIGN_IN && screen != Screen.ENABLE && screen != Screen.CHANGE_METHODS) {
                 NavigationBar {
                     listOf(
                         Screen.CODES to Strings.CODES,
@@ -91,7 +91,16 @@ private fun Screens(app: AppViewModel, client: TwostepClient) {
                 Screen.APPROVALS -> ApprovalsScreen(viewModel(key = visit.key) { ApprovalsViewModel(ApprovalsFlow(client)) })
                 Screen.SETTINGS -> SecuritySettingsScreen(
                     viewModel(key = visit.key) { SecuritySettingsViewModel(SecuritySettingsFlow(client)) },
+                    onChangeMethods = app::changeMethods,
                 )
+                Screen.CHANGE_METHODS -> {
+                    val (primary, backup) = checkNotNull(app.changing) { "no methods to change" }
+                    MethodsScreen(
+                        viewModel(key = visit.key) { MethodsViewModel(MethodsFlow.change(client, primary, backup)) },
+                        title = Strings.CHANGE_METHODS,
+                        onDone = { app.open(Screen.SETTINGS) },
+                    )
+                }
                 Screen.LOGOUT -> LogoutScreen(
                     viewModel(key = visit.key) { LogoutViewModel(LogoutFlow(client)) },
                     onDone = { app.open(Screen.SIGN_IN) },

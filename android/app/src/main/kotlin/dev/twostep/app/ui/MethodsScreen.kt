@@ -37,9 +37,9 @@ import dev.twostep.model.Role
  * a code, done. A refused pair shows the core's reason at the method it names.
  */
 @Composable
-fun MethodsScreen(viewModel: MethodsViewModel, onDone: () -> Unit = {}) {
+fun MethodsScreen(viewModel: MethodsViewModel, title: String = Strings.ENABLE_2SV, onDone: () -> Unit = {}) {
     val state by viewModel.state.collectAsStateWithLifecycle()
-    FlowPage(Strings.ENABLE_2SV) {
+    FlowPage(title) {
         when (val step = state.step) {
             is MethodsStep.Prove -> {
                 Text(step.message)

@@ -4,6 +4,7 @@ import androidx.compose.material3.Button
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.TextButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -14,15 +15,19 @@ import androidx.compose.ui.platform.testTag
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import dev.twostep.app.model.SecuritySettingsViewModel
 import dev.twostep.model.DeviceRow
+import dev.twostep.model.MethodSummary
 
 /**
  * Advanced Security Settings: the login, its two methods, this device and the trusted
  * devices, "Require codes on all devices", and the lists behind them: the phones that
  * approve sign-ins (a lost one removed) and the devices that skip codes (one revoked).
- * Fetched again each time it is shown.
+ * Fetched again each time it is shown; [onChangeMethods] opens the change of methods.
  */
 @Composable
-fun SecuritySettingsScreen(viewModel: SecuritySettingsViewModel) {
+fun SecuritySettingsScreen(
+    viewModel: SecuritySettingsViewModel,
+    onChangeMethods: (primary: MethodSummary, backup: MethodSummary) -> Unit = { _, _ -> },
+) {
     val state by viewModel.state.collectAsStateWithLifecycle()
     LaunchedEffect(viewModel) { viewModel.refresh() }
     FlowPage(Strings.SECURITY_SETTINGS) {
@@ -31,6 +36,12 @@ fun SecuritySettingsScreen(viewModel: SecuritySettingsViewModel) {
         state.email?.let { ListItem(headlineContent = { Text(it) }, overlineContent = { Text(Strings.EMAIL) }) }
         state.primary?.let { ListItem(headlineContent = { Text(it.label) }, overlineContent = { Text(Strings.PRIMARY) }) }
         state.backup?.let { ListItem(headlineContent = { Text(it.label) }, overlineContent = { Text(Strings.BACKUP) }) }
+        val primary = state.primary
+        val backup = state.backup
+        if (primary != null && backup != null) {
+            // Changing them starts with a code from one of them (the core's methods flow).
+            OutlinedButton(onClick = { onChangeMethods(primary, backup) }) { Text(Strings.CHANGE_METHODS) }
+        }
         HorizontalDivider()
         ListItem(
             overlineContent = { Text(Strings.THIS_DEVICE) },

@@ -30,6 +30,7 @@ internal object Strings {
     const val CONTINUE = "Continue"
     const val CONFIRM = "Confirm"
     const val CHOOSE_AGAIN = "Choose again"
+    const val CHANGE_METHODS = "Change methods"
     const val APPROVALS = "Sign-in requests"
     const val CHECK_FOR_REQUESTS = "Check for requests"
     const val NUMBER = "Number on the sign-in screen"
