@@ -7,6 +7,8 @@ import TwostepModels
 /// instructions and refusals are the core's; a refusal shows under the method it names.
 struct MethodsView: View {
     let model: MethodsModel
+    /// The codes this app makes: when this app is the method to confirm, its code is shown here.
+    let codes: CodesModel
 
     var body: some View {
         Observing(model) { state in
@@ -23,8 +25,8 @@ struct MethodsView: View {
                     ErrorText(text: state.error)
                 case .choose(let primaries, let message):
                     ChooseStep(model: model, primaries: primaries, message: message, state: state)
-                case .confirm(_, _, let instruction, _):
-                    ConfirmStep(model: model, instruction: instruction)
+                case .confirm(_, _, let instruction, let entryId):
+                    ConfirmStep(model: model, codes: codes, instruction: instruction, entryId: entryId)
                     ErrorText(text: state.error)
                 case .done(let message):
                     Text(message)
@@ -125,13 +127,18 @@ private struct PhoneFields: View {
 
 private struct ConfirmStep: View {
     let model: MethodsModel
+    let codes: CodesModel
     let instruction: String
+    /// When this app is the method: the vault entry whose code confirms it.
+    let entryId: String?
     @State private var code = ""
 
     var body: some View {
         Section {
-            // For this app as a method, the instruction says where its code is (the Codes tab).
             Text(instruction)
+            if let entryId {
+                AppCode(codes: codes, entryId: entryId)
+            }
             CodeField(code: $code)
         }
         Button(Strings.confirm) {
@@ -141,6 +148,22 @@ private struct ConfirmStep: View {
         }
         .disabled(code.isEmpty)
         Button(Strings.chooseAgain) { model.chooseAgain() }
+    }
+}
+
+/// The code this app makes for `entryId` right now, as the codes screen shows it, refreshed
+/// while shown.
+private struct AppCode: View {
+    let codes: CodesModel
+    let entryId: String
+
+    var body: some View {
+        Observing(codes) { state in
+            if let row = state.rows.first(where: { $0.entryId == entryId }) {
+                Text(row.grouped).font(.system(.title, design: .monospaced)).accessibilityIdentifier("app-code")
+            }
+        }
+        .task { await codes.run() }
     }
 }
 

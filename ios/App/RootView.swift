@@ -15,7 +15,7 @@ struct RootView: View {
                 NavigationView { SignInView(model: app.signIn) }.navigationViewStyle(.stack)
             case .enableTwoStep:
                 if let enable = app.enable {
-                    NavigationView { MethodsView(model: enable) }.navigationViewStyle(.stack).id(ObjectIdentifier(enable))
+                    NavigationView { MethodsView(model: enable, codes: app.codes) }.navigationViewStyle(.stack).id(ObjectIdentifier(enable))
                 }
             case .home, .securitySettings, .logout:
                 SignedInTabs(app: app, push: push, screen: screen)
