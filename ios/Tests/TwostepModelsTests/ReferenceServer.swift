@@ -49,7 +49,7 @@ final class ReferenceServer: @unchecked Sendable {
 
         // The first stdout line says where it listens. Read on a thread of its own that keeps
         // draining, so the server never blocks on a full pipe; waited for with a deadline.
-        let listening = ListeningLine()
+        let listening = SetOnce()
         Thread.detachNewThread {
             let reader = stdout.fileHandleForReading
             var buffer = Data()
@@ -89,7 +89,7 @@ final class ReferenceServer: @unchecked Sendable {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data("{\"advance_seconds\": \(seconds)}".utf8)
-        let answer = ListeningLine()
+        let answer = SetOnce()
         let task = URLSession.shared.dataTask(with: request) { _, response, error in
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             if let error { answer.set("\(error)") } else { answer.set((200..<300).contains(status) ? "ok" : "HTTP \(status)") }
@@ -117,7 +117,7 @@ final class ReferenceServer: @unchecked Sendable {
 }
 
 /// A value set once by one thread and awaited, with a deadline, by another.
-final class ListeningLine: @unchecked Sendable {
+final class SetOnce: @unchecked Sendable {
     private let condition = NSCondition()
     private var value: String??
 
