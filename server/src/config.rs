@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use twostep_core::clock::{Clock, SystemClock};
 
+use crate::listen::ConnectionLimits;
 use crate::outbox::{CodeSender, LogSender};
 
 /// Argon2id cost parameters for password hashes.
@@ -95,6 +96,8 @@ pub struct ServerConfig {
     pub lifetimes: Lifetimes,
     /// Delivers SMS/voice messages after they are recorded in the outbox table.
     pub sender: Arc<dyn CodeSender>,
+    /// Deadlines for slow clients and the cap on open connections.
+    pub connections: ConnectionLimits,
 }
 
 impl ServerConfig {
@@ -114,6 +117,7 @@ impl ServerConfig {
             hashing: HashingLimit::default(),
             lifetimes: Lifetimes::default(),
             sender: Arc::new(LogSender),
+            connections: ConnectionLimits::default(),
         }
     }
 
@@ -142,6 +146,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("now", &self.clock.now_unix_seconds())
             .field("password_cost", &self.password_cost)
             .field("lifetimes", &self.lifetimes)
+            .field("connections", &self.connections)
             .finish_non_exhaustive()
     }
 }

@@ -25,6 +25,8 @@
 //! Modules, one job each:
 //!
 //! - [`server`] — start, stop, the running server's handle (`RunningServer`);
+//! - [`listen`] — accepting and serving connections: deadlines for slow clients, the cap on
+//!   open connections;
 //! - [`config`] — `ServerConfig`, password cost, lifetimes;
 //! - `routes` — the endpoint table, the `Date` header; `extract` — JSON bodies and bearer tokens;
 //! - `app` — shared state and the blocking pool; `db`, `schema` — SQLite, WAL, migrations;
@@ -53,6 +55,7 @@ mod enrollment;
 mod error;
 mod extract;
 mod keys;
+pub mod listen;
 pub mod log;
 mod logins;
 mod method_store;
@@ -70,6 +73,7 @@ mod web;
 
 pub use config::{HashingLimit, Lifetimes, PasswordCost, ServerConfig};
 pub use db::DbError;
+pub use listen::ConnectionLimits;
 pub use outbox::{CodeSender, LogSender};
 pub use server::{RunningServer, Server, ServerError};
 pub use trust::network_of;

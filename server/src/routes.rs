@@ -65,6 +65,7 @@ pub fn router(app: Shared) -> Router {
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_endpoint)
         .layer(middleware::from_fn_with_state(app.clone(), common_headers))
+        .layer(middleware::from_fn_with_state(app.config.connections.request, crate::listen::request_deadline))
         .with_state(app)
 }
 

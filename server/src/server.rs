@@ -2,8 +2,9 @@
 //! opens the database and serves on a runtime of its own in a background thread, so the same
 //! call works from a plain `main`, a `#[test]` or a `#[tokio::test]`.
 //!
-//! Served with `into_make_service_with_connect_info::<SocketAddr>()`: the peer address is
-//! what trust tokens bind their network to.
+//! Connections are accepted and served by [`crate::listen`] (deadlines for slow clients, a cap
+//! on open connections); each request carries its peer address, which trust tokens bind
+//! their network to.
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -54,6 +55,7 @@ impl Server {
         let (stop, stopped) = oneshot::channel::<()>();
         let (ready, started) = std::sync::mpsc::channel::<Result<(), ServerError>>();
         let router = routes::router(Arc::clone(&app));
+        let limits = app.config.connections;
         let thread = std::thread::Builder::new()
             .name("twostep-server".into())
             .spawn(move || -> Result<(), ServerError> {
@@ -80,13 +82,8 @@ impl Server {
                         }
                     };
                     let _ = ready.send(Ok(()));
-                    let service = router.into_make_service_with_connect_info::<SocketAddr>();
-                    axum::serve(listener, service)
-                        .with_graceful_shutdown(async move {
-                            let _ = stopped.await;
-                        })
-                        .await
-                        .map_err(|e| ServerError::Serve(e.to_string()))
+                    crate::listen::serve(listener, router, limits, stopped).await;
+                    Ok(())
                 });
                 // Connections still open after the stop (a client keeping one alive) are cut.
                 runtime.shutdown_timeout(Duration::from_secs(1));

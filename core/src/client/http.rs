@@ -118,6 +118,9 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            // Servers close a kept-alive connection that sits idle (the reference backend after
+            // 10 s): let it go first, so a request never races the server's close.
+            .pool_idle_timeout(Duration::from_secs(5))
             .local_address(config.local_address)
             // A phone has no proxy variables; a desktop that has them would send the session
             // to a proxy the user may not know is there. Direct, always.

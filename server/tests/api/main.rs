@@ -15,4 +15,5 @@ mod code_attacks;
 mod dev_clock;
 mod devices;
 mod session_attacks;
+mod slow_client_attacks;
 mod throttle_attacks;
