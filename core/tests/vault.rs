@@ -255,6 +255,48 @@ fn a_vault_from_a_newer_version_is_refused_and_kept() {
 }
 
 #[test]
+fn a_file_carrying_a_trigger_is_refused_and_the_trigger_never_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut vault) = new_vault(dir.path());
+    vault.add(&totp("GitHub", "ada")).unwrap();
+    drop(vault);
+    // Someone with the file (a copied vault, malware) adds code that would run at our next
+    // write: wipe every entry, or keep a copy of each sealed row elsewhere.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE stolen (secret BLOB);
+         CREATE TRIGGER wipe AFTER UPDATE ON entries BEGIN DELETE FROM entries; END;
+         CREATE TRIGGER copy AFTER INSERT ON entries BEGIN INSERT INTO stolen VALUES (new.sealed_secret); END;
+         PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+
+    let err = Vault::open(&path, &key_store("correct horse"), clock()).unwrap_err();
+    assert!(matches!(&err, VaultError::Damaged(why) if why.contains("triggers or views")), "{err:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "refused before anything was written");
+}
+
+#[test]
+fn a_file_carrying_a_view_in_place_of_a_table_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, vault) = new_vault(dir.path());
+    drop(vault);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE device_state RENAME TO real_device_state;
+         CREATE VIEW device_state AS SELECT * FROM real_device_state;
+         PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .unwrap();
+    drop(conn);
+
+    let err = Vault::open(&path, &key_store("correct horse"), clock()).unwrap_err();
+    assert!(matches!(&err, VaultError::Damaged(why) if why.contains("triggers or views")), "{err:?}");
+}
+
+#[test]
 fn creating_over_an_existing_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");

@@ -132,6 +132,7 @@ impl Vault {
 
     fn initialise(path: &Path, key_store: &dyn KeyStore, clock: Arc<dyn Clock>) -> Result<Vault> {
         let mut conn = Connection::open_with_flags(path, open_flags())?;
+        distrust_the_file(&conn)?;
         configure(&conn)?;
         let (key, raw) = DataKey::generate();
         let wrapped = key_store.wrap_key(&raw)?;
@@ -160,12 +161,18 @@ impl Vault {
             return Err(VaultError::NoVault(path.to_owned()));
         }
         let mut conn = Connection::open_with_flags(path, open_flags()).map_err(damaged)?;
+        distrust_the_file(&conn).map_err(damaged)?;
         let version = schema::version(&conn).map_err(damaged)?;
         if version > schema::CURRENT_VERSION {
             return Err(VaultError::TooNew { found: version, supported: schema::CURRENT_VERSION });
         }
         if version == 0 {
             return Err(VaultError::Damaged("not a Twostep vault (no schema version)".into()));
+        }
+        if schema::has_code(&conn).map_err(damaged)? {
+            return Err(VaultError::Damaged(
+                "the file holds triggers or views, which no Twostep vault has (it was altered)".into(),
+            ));
         }
         let (wrapped, canary): (Vec<u8>, Vec<u8>) = conn
             .query_row("SELECT wrapped_key, canary FROM vault_key WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -286,6 +293,19 @@ impl Vault {
     pub fn now(&self) -> u64 {
         self.clock.now_unix_seconds()
     }
+}
+
+/// A vault file is data, never code: one copied from elsewhere or altered on disk may carry
+/// triggers, views or functions in its schema. SQLite is told, before the first read, to run
+/// none of them and to refuse writes that could corrupt the schema (defensive mode). The
+/// vault itself uses plain tables and indexes.
+fn distrust_the_file(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::config::DbConfig;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_VIEW, false)?;
+    Ok(())
 }
 
 /// Read-write, never create (creation is `create_new` on the file), no SQLite-level mutex:

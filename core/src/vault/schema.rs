@@ -46,6 +46,12 @@ pub fn create_at_version(conn: &mut Connection, to: u32) -> rusqlite::Result<()>
     tx.commit()
 }
 
+/// Whether the file holds anything that would run on its own (a trigger) or stand in for a
+/// table (a view): no migration makes one.
+pub fn has_code(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type IN ('trigger', 'view'))", [], |r| r.get(0))
+}
+
 /// The schema as SQLite reports it, one statement per object ordered by kind and name, and
 /// the version: the form of [`SNAPSHOT`].
 #[doc(hidden)]
