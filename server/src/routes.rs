@@ -16,7 +16,10 @@ use std::time::{Duration, UNIX_EPOCH};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::HeaderValue;
-use axum::http::header::{CACHE_CONTROL, DATE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, DATE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
@@ -77,6 +80,20 @@ async fn common_headers(State(app): State<Shared>, req: Request, next: Next) -> 
         res.headers_mut().insert(DATE, date);
     }
     res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // For browsers: nothing is sniffed into another type, no URL (attempt ids) leaks to
+    // another site in a Referer, and no page runs anything but its own code or shows inside
+    // another site. `same-origin`, not `no-referrer`: with that, browsers send `Origin: null`
+    // on the pages' own forms, which the CSRF check rightly refuses.
+    let headers = res.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    let html = headers.get(CONTENT_TYPE).and_then(|t| t.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    let policy =
+        if html { crate::web::content_security_policy() } else { "default-src 'none'; frame-ancestors 'none'" };
+    if let Ok(policy) = HeaderValue::from_str(policy) {
+        headers.insert(CONTENT_SECURITY_POLICY, policy);
+    }
     res
 }
 

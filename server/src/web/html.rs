@@ -10,6 +10,26 @@
 
 use twostep_core::protocol::MethodSummary;
 
+/// The pages' Content-Security-Policy: nothing from elsewhere, and of inline code only the
+/// one style sheet and the one script below, named by their SHA-256 (so an injected `<script>`
+/// or `style=` would not run even if escaping ever failed); forms post here only, and no
+/// other site may frame a page (clickjacking the "Approve" of a sign-in).
+pub fn content_security_policy() -> &'static str {
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    POLICY.get_or_init(|| {
+        let hash = |text: &str| {
+            let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+            format!("'sha256-{}'", data_encoding::BASE64.encode(digest.as_ref()))
+        };
+        format!(
+            "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+            hash(STYLE),
+            hash(WAIT_SCRIPT)
+        )
+    })
+}
+
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -67,6 +67,8 @@ pub const SIGNED_IN_WITHOUT_COOKIES: &str = "Your code was right, but this brows
                                              signed in: allow cookies for this site and sign in again.";
 pub const SIGNED_OUT: &str = "You signed out.";
 
+pub use html::content_security_policy;
+
 /// The longest `User-Agent` used whole as the browser's version.
 const MAX_VERSION_BYTES: usize = 256;
 const MAX_USER_AGENT_BYTES: usize = 512;

@@ -11,6 +11,7 @@ mod trust;
 
 // Attacks and hardening.
 mod at_rest;
+mod browser_attacks;
 mod code_attacks;
 mod dev_clock;
 mod devices;
