@@ -9,7 +9,7 @@
 //! - every request head (the first, and each one a kept-alive connection waits for) must
 //!   arrive within `header_read`, or the connection is closed;
 //! - every request must be read and answered within `request` (408 otherwise; see
-//!   [`request_deadline`]), which bounds a body that trickles in;
+//!   `request_deadline`), which bounds a body that trickles in;
 //! - at most `max_open` connections are open at once: past it a new one is closed at once,
 //!   so the process never runs out of descriptors and the ones it holds are served;
 //! - a request head much longer than [`MAX_HEAD_BYTES`] is refused (`431`; hyper checks the
