@@ -21,8 +21,8 @@ struct ApprovalsView: View {
                 if !state.registered {
                     Button(Strings.approveHere) { push.requestRegistration() }
                 }
-                if state.requests.isEmpty {
-                    Text(Strings.noRequests).foregroundStyle(.secondary)
+                if let empty = state.emptyMessage {
+                    Text(empty).foregroundStyle(.secondary)
                 }
                 ForEach(state.requests, id: \.challengeId) { request in
                     RequestRow(model: model, request: request)

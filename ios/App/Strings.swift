@@ -33,7 +33,6 @@ enum Strings {
     static let approve = "Approve"
     static let deny = "Deny"
     static let notMe = "This wasn't me"
-    static let noRequests = "No sign-in requests."
     static let securitySettings = "Security settings"
     static let thisDevice = "This device"
     static let trustedDevices = "Trusted devices"

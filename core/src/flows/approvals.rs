@@ -31,6 +31,8 @@ pub struct ApprovalsState {
     /// The outcome of the last answer: "Approved. The sign-in will continue."
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// With no request to show: that none is waiting, or why this phone gets none.
+    pub empty_message: Option<String>,
 }
 
 /// One request.
@@ -85,7 +87,9 @@ pub struct ApprovalsFlow {
 impl ApprovalsFlow {
     pub fn new(client: Client, config: ApprovalsConfig) -> Self {
         let registered = matches!(client.device_registration(), Ok(Some(_)));
-        Self { client, config, cell: Cell::new(ApprovalsState { registered, ..Default::default() }) }
+        let mut initial = ApprovalsState { registered, ..Default::default() };
+        initial.empty_message = empty_message(&initial);
+        Self { client, config, cell: Cell::new(initial) }
     }
 
     pub fn state(&self) -> ApprovalsState {
@@ -99,12 +103,12 @@ impl ApprovalsFlow {
     /// Registers this phone for sign-in requests with the platform's push token.
     pub async fn register(&self, push_token: &str) -> ApprovalsState {
         match self.client.register_device(push_token).await {
-            Ok(_) => self.cell.update(|s| {
+            Ok(_) => self.update(|s| {
                 s.registered = true;
                 s.error = None;
                 s.notice = Some("This phone can now approve your sign-ins.".into());
             }),
-            Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
+            Err(e) => self.update(|s| s.error = Some(words::say(&e))),
         }
     }
 
@@ -113,13 +117,16 @@ impl ApprovalsFlow {
         match self.client.check_for_requests().await {
             Ok(inbox) => {
                 let next = self.inbox_state(inbox);
-                self.cell.update(|s| {
+                self.update(|s| {
+                    // The server answered for this phone: it is registered (perhaps by
+                    // another flow object, or an earlier run of the app).
+                    s.registered = true;
                     s.requests = next.requests;
                     s.fatigue_warning = next.fatigue_warning;
                     s.error = None;
                 })
             }
-            Err(e) => self.cell.update(|s| s.error = Some(words::say(&e))),
+            Err(e) => self.update(|s| s.error = Some(words::say(&e))),
         }
     }
 
@@ -128,7 +135,7 @@ impl ApprovalsFlow {
         let number = match typed_number.trim().parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                return self.cell.update(|s| {
+                return self.update(|s| {
                     s.error = Some("Type the number shown on the sign-in screen (two digits) to approve.".into());
                     s.notice = None;
                 });
@@ -186,7 +193,7 @@ impl ApprovalsFlow {
             Err(e) => (None, Some(words::say(&e))),
         };
         // Answered, refused or expired: this request is no longer one to answer.
-        self.cell.update(|s| {
+        self.update(|s| {
             s.requests.retain(|r| r.challenge_id != challenge_id);
             s.notice = notice;
             s.error = error;
@@ -206,9 +213,18 @@ impl ApprovalsFlow {
         ApprovalsState { requests, fatigue_warning, ..Default::default() }
     }
 
+    /// Every change of the state goes through here, so what an empty list says follows it.
+    fn update(&self, change: impl FnOnce(&mut ApprovalsState)) -> ApprovalsState {
+        self.cell.update(|s| {
+            change(s);
+            s.empty_message = empty_message(s);
+        })
+    }
+
     fn counted_down(&self, mut state: ApprovalsState) -> ApprovalsState {
         let now = self.client.now();
         state.requests.retain(|r| r.expires_at > now);
+        state.empty_message = empty_message(&state);
         for r in &mut state.requests {
             r.seconds_left = r.expires_at.saturating_sub(now);
             r.expires_in = format!("Expires in {}", countdown(r.seconds_left));
@@ -216,6 +232,19 @@ impl ApprovalsFlow {
         }
         state
     }
+}
+
+/// What the screen says instead of an empty list.
+fn empty_message(state: &ApprovalsState) -> Option<String> {
+    state.requests.is_empty().then(|| {
+        if state.registered {
+            "No sign-in requests right now. When you sign in on another device, the request shows here.".into()
+        } else {
+            "This phone doesn't receive sign-in requests yet: allow notifications for this app so it can approve \
+             your sign-ins."
+                .into()
+        }
+    })
 }
 
 fn view(r: PushRequest, now: u64) -> ApprovalView {

@@ -137,7 +137,11 @@ async fn a_push_approved_with_the_right_number_signs_in_by_itself() {
     let backend = Backend::start();
     let (phone, laptop, account) = seller(&backend, "push@example.com").await;
     let approvals = ApprovalsFlow::new(phone.client.clone(), ApprovalsConfig::default());
-    assert!(approvals.register("push-token-1").await.registered);
+    let unregistered = approvals.state().empty_message.unwrap();
+    assert!(unregistered.starts_with("This phone doesn't receive sign-in requests yet"), "{unregistered}");
+    let registered = approvals.register("push-token-1").await;
+    assert!(registered.registered);
+    assert!(registered.empty_message.unwrap().starts_with("No sign-in requests right now."));
 
     let flow = sign_in_flow(&laptop);
     let heard = Arc::new(Heard::default());
@@ -154,6 +158,7 @@ async fn a_push_approved_with_the_right_number_signs_in_by_itself() {
 
     let inbox = approvals.check_for_requests().await;
     let request = inbox.requests.first().expect("the phone shows the request").clone();
+    assert_eq!(inbox.empty_message, None);
     assert_eq!(request.title, format!("Is this you signing in to {}?", account.email));
     assert_eq!(request.browser, "Firefox 128 on Linux");
     assert!(request.place.contains("127.0.0.1"), "{}", request.place);
@@ -162,6 +167,7 @@ async fn a_push_approved_with_the_right_number_signs_in_by_itself() {
     let answered = approvals.approve(&request.challenge_id, &wait.number.to_string()).await;
     assert_eq!(answered.notice.as_deref(), Some("Approved. The sign-in will continue on the other device."));
     assert!(answered.requests.is_empty());
+    assert!(answered.empty_message.is_some(), "the list says it is empty again");
 
     let done = until(&flow, |s| matches!(s, SignInStep::SignedIn { .. })).await;
     assert_eq!(signed_in(&done).email, account.email);

@@ -188,6 +188,7 @@ class SignInScreenTest : ScreenTest() {
         click("Approve")
         awaitNode(hasTestTag("notice") or hasTestTag("error"))
         awaitText("Approved. The sign-in will continue on the other device.")
+        awaitText("No sign-in requests right now. When you sign in on another device, the request shows here.")
         until("the laptop signed in") { signIn.state().step is SignInStep.SignedIn }
     }
 

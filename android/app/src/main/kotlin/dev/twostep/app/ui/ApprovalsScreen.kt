@@ -43,7 +43,7 @@ fun ApprovalsScreen(viewModel: ApprovalsViewModel) {
         NoticeCard(state.fatigueWarning, tag = "fatigue", warning = true)
         NoticeCard(state.notice)
         ErrorText(state.error)
-        if (state.requests.isEmpty()) Text(Strings.NO_REQUESTS)
+        state.emptyMessage?.let { Text(it, Modifier.testTag("empty")) }
         state.requests.forEach { request -> RequestCard(request, viewModel) }
         TextButton(onClick = viewModel::checkForRequests) { Text(Strings.CHECK_FOR_REQUESTS) }
     }

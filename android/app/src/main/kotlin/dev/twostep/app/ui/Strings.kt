@@ -37,7 +37,6 @@ internal object Strings {
     const val APPROVE = "Approve"
     const val DENY = "Deny"
     const val NOT_ME = "This wasn't me"
-    const val NO_REQUESTS = "No sign-in requests."
     const val SECURITY_SETTINGS = "Security settings"
     const val THIS_DEVICE = "This device"
     const val TRUSTED_DEVICES = "Trusted devices"
