@@ -38,12 +38,7 @@ impl Algorithm {
 
     /// Case-insensitive, because real exports write `sha512` as often as `SHA512`.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.to_ascii_uppercase().as_str() {
-            "SHA1" => Some(Algorithm::Sha1),
-            "SHA256" => Some(Algorithm::Sha256),
-            "SHA512" => Some(Algorithm::Sha512),
-            _ => None,
-        }
+        [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512].into_iter().find(|a| a.as_str().eq_ignore_ascii_case(s))
     }
 }
 
