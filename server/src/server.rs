@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::sync::oneshot;
 use twostep_core::protocol::endpoints::OutboxMessage;
 
@@ -80,6 +81,11 @@ impl Server {
                         }
                     };
                     let _ = ready.send(Ok(()));
+                    // No Nagle delay on answers: a response written in more than one piece
+                    // must not wait for the client's ACK of the first.
+                    let listener = listener.tap_io(|tcp| {
+                        let _ = tcp.set_nodelay(true);
+                    });
                     let service = router.into_make_service_with_connect_info::<SocketAddr>();
                     axum::serve(listener, service)
                         .with_graceful_shutdown(async move {
