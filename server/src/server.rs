@@ -21,6 +21,9 @@ use crate::error::Error;
 use crate::seal::Sealer;
 use crate::{keys, logins, outbox, routes};
 
+/// How often the WAL is checkpointed into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 /// Why a server could not start or stopped badly.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -55,6 +58,7 @@ impl Server {
         let (stop, stopped) = oneshot::channel::<()>();
         let (ready, started) = std::sync::mpsc::channel::<Result<(), ServerError>>();
         let router = routes::router(Arc::clone(&app));
+        let checkpoints = Arc::clone(&app);
         let thread = std::thread::Builder::new()
             .name("twostep-server".into())
             .spawn(move || -> Result<(), ServerError> {
@@ -81,6 +85,18 @@ impl Server {
                         }
                     };
                     let _ = ready.send(Ok(()));
+                    // The WAL's checkpoints, once a second beside the requests (see `Db`).
+                    tokio::spawn(async move {
+                        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+                        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                        loop {
+                            every.tick().await;
+                            let app = Arc::clone(&checkpoints);
+                            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || app.db.checkpoint()).await {
+                                crate::log::line(format_args!("database: checkpoint failed: {e}"));
+                            }
+                        }
+                    });
                     // No Nagle delay on answers: a response written in more than one piece
                     // must not wait for the client's ACK of the first.
                     let listener = listener.tap_io(|tcp| {
