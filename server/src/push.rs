@@ -299,7 +299,7 @@ pub fn pending(app: &App, device_id: &str, envelope: SignedEnvelope) -> Result<P
         seen(tx, device_id, now)?;
         let mut stmt = tx.prepare_cached(
             // CROSS JOIN keeps SQLite's planner on this order: the few pending pushes first
-            // (index `pushes_pending`), then this device's target of each, never the device's
+            // (index `pushes_by_state`), then this device's target of each, never the device's
             // whole history of targets.
             "SELECT t.payload, t.signature FROM pushes p
              CROSS JOIN push_targets t ON t.push_id = p.id AND t.device_id = ?1

@@ -4,7 +4,8 @@
 
 -- Counting and superseding the pushes of one sign-in attempt (and the cascade from attempts).
 CREATE INDEX pushes_by_attempt ON pushes (attempt_id);
--- A device's fetch starts from the pushes still pending: a few, whatever the history.
-CREATE INDEX pushes_pending ON pushes (expires_at) WHERE state = 'pending';
+-- A device's fetch starts from the pushes still pending: a short range of this index,
+-- whatever the history.
+CREATE INDEX pushes_by_state ON pushes (state, expires_at);
 -- Forgetting used proof and answer ids once they can no longer be replayed.
 CREATE INDEX seen_ids_by_expiry ON seen_ids (expires_at);
