@@ -26,7 +26,9 @@
 //! - [`flows`]: the app's screens as objects (sign-in, methods, approvals, codes, security
 //!   settings, logout) with a listener trait each; their states are core's records;
 //! - `self_test_panic` (feature `testing`): a deliberate panic, so binding tests can prove a
-//!   Rust panic reaches the app as an exception instead of killing it.
+//!   Rust panic reaches the app as an exception instead of killing it;
+//! - `self_test_noop` and `self_test_time_codes` (feature `testing`): the two baselines of the
+//!   Kotlin benchmark row (`scripts/bench`), measured in the JVM that makes the real call.
 //!
 //! Bindings are generated from the built library (library mode) with the repository's
 //! `uniffi.toml`; see `scripts/kotlin-test`.
@@ -72,4 +74,19 @@ pub use vault::Vault;
 #[uniffi::export]
 pub fn self_test_panic(message: String) {
     panic!("{message}");
+}
+
+/// Does nothing: one call from Kotlin or Swift into Rust and back, the crossing alone. A
+/// baseline of the Kotlin benchmark row; only with the `testing` feature.
+#[cfg(feature = "testing")]
+#[uniffi::export]
+pub fn self_test_noop() {}
+
+/// Makes `vault`'s codes at `unix_seconds` `rounds` times inside Rust (what `Vault.codes`
+/// does, without the crossing and the records' conversion) and returns the nanoseconds that
+/// took in all. A baseline of the Kotlin benchmark row; only with the `testing` feature.
+#[cfg(feature = "testing")]
+#[uniffi::export]
+pub fn self_test_time_codes(vault: std::sync::Arc<Vault>, unix_seconds: u64, rounds: u32) -> u64 {
+    vault.time_codes(unix_seconds, rounds)
 }

@@ -194,4 +194,16 @@ impl Vault {
     pub(crate) fn lock(&self) -> Result<MutexGuard<'_, core_vault::Vault>, TwostepError> {
         Ok(self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
+
+    /// See [`crate::self_test_time_codes`]: each round takes the lock and makes every code,
+    /// as [`Vault::codes`] does.
+    #[cfg(feature = "testing")]
+    pub(crate) fn time_codes(&self, unix_seconds: u64, rounds: u32) -> u64 {
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            let vault = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            std::hint::black_box(vault.codes(std::hint::black_box(unix_seconds)));
+        }
+        u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
 }

@@ -398,6 +398,22 @@ pub fn command() -> clap::Command {
     })
 }
 
+/// `twostep code --uri …` (with `--at`, or anything else `code` takes) parsed by the `code`
+/// subcommand's own arguments only: the stateless code is what scripts run in a loop, and
+/// building every subcommand with its help text was most of that process's own time. The
+/// same clap definitions parse it, so the result is what [`parse`] gives; anything they do
+/// not accept alone (no `--uri`, a global option, `--help`, an error) is `None`, and
+/// [`parse`] then handles it as always.
+pub fn parse_code_uri() -> Option<CodeArgs> {
+    let mut argv = std::env::args_os().skip(1);
+    if argv.next()? != "code" {
+        return None;
+    }
+    let code = CodeArgs::augment_args(clap::Command::new("code").no_binary_name(true));
+    let parsed = code.try_get_matches_from(argv).ok().and_then(|m| CodeArgs::from_arg_matches(&m).ok())?;
+    parsed.uri.is_some().then_some(parsed)
+}
+
 /// Parses the process's arguments, exiting with status 2 on a usage error (0 for `--help`
 /// and `--version`).
 ///

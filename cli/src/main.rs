@@ -50,7 +50,12 @@ use args::{Cli, Command};
 use error::CliError;
 
 fn main() -> ExitCode {
-    match run(&args::parse()) {
+    // The stateless code first, without building the whole command line (see the function).
+    let result = match args::parse_code_uri() {
+        Some(code) => code_cmd::run(&args::VaultArgs::default(), &code),
+        None => run(&args::parse()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),
     }

@@ -150,12 +150,15 @@ pub fn entry_json(entries: &[Entry]) -> String {
     text
 }
 
-/// The time column of a code row: "12s left", with the next code in the last 5 seconds.
+/// The time column of a code row: "12s left", with the next code in the period's last
+/// seconds (when the core's view carries it).
 pub fn time_left(view: &CodeView) -> String {
     match &view.timing {
         None => String::new(),
-        Some(t) if t.seconds_left <= 5 => format!("{}s left, next {}", t.seconds_left, t.next_grouped),
-        Some(t) => format!("{}s left", t.seconds_left),
+        Some(t) => match &t.next_grouped {
+            Some(next) => format!("{}s left, next {next}", t.seconds_left),
+            None => format!("{}s left", t.seconds_left),
+        },
     }
 }
 

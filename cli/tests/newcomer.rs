@@ -339,6 +339,37 @@ fn spaces_in_a_secret_are_ignored_with_a_note() {
     assert!(run.stderr.contains("spaces"), "{}", run.stderr);
 }
 
+/// `code --uri` is parsed by the `code` subcommand's arguments alone (the quick path of a
+/// script's loop); whatever that path does not take goes through the whole command line,
+/// which answers as it always did.
+#[test]
+fn code_of_a_uri_answers_like_the_whole_command_line_on_every_path() {
+    let mut cmd = twostep();
+    cmd.args(["code", "--at", "59", "--uri", GITHUB]);
+    let run = Run::with_input(cmd, "");
+    run.assert_ok();
+    assert_eq!(run.stdout, "287082\n", "RFC 6238's seed at 59 s, 6 digits");
+
+    let mut cmd = twostep();
+    cmd.args(["code", "--uri", GITHUB, "--help"]);
+    let run = Run::with_input(cmd, "");
+    run.assert_ok();
+    assert!(run.stdout.contains("Exit status:"), "the full help, with the exit statuses: {}", run.stdout);
+
+    let mut cmd = twostep();
+    cmd.args(["code", "--uri", GITHUB, "--at", "yesterday"]);
+    let run = Run::with_input(cmd, "");
+    run.assert_status(2);
+    assert!(run.stderr.contains("<otpauth URI>") || !run.stderr.contains("otpauth://"), "{}", run.stderr);
+    assert!(!run.stderr.contains("GEZDGNBV"), "the secret is never echoed: {}", run.stderr);
+
+    let mut cmd = twostep();
+    cmd.args(["--vault", "unused.db", "code", "--uri", GITHUB, "--at", "59"]);
+    let run = Run::with_input(cmd, "");
+    run.assert_ok();
+    assert_eq!(run.stdout, "287082\n", "a global option takes the whole command line's path");
+}
+
 #[test]
 fn an_hotp_uri_without_counter_starts_at_zero_with_a_note() {
     let mut cmd = twostep();

@@ -26,13 +26,13 @@ jvm_build() {
     export TWOSTEP_CLI="$lib_dir/twostep"
 }
 
-# jvm_bindings OUT_DIR [android]: generates the Kotlin bindings from the built library into
-# OUT_DIR. Library mode reads the interface from the library's metadata symbols (so it must not
+# jvm_bindings OUT_DIR [android|jvm] [LIBRARY]: generates the Kotlin bindings from the built
+# library (LIBRARY, by default the debug one jvm_build made) into OUT_DIR. Library mode reads the interface from the library's metadata symbols (so it must not
 # be stripped); --config is the repository's uniffi.toml. With `android`, a copy of that file
 # with its `android = false` lines (one per binding crate) turned into `android = true` is used instead (as the
 # Android build's uniffiAndroidConfig task does): the root file stays the one source of truth.
 jvm_bindings() {
-    local out="$1" flavour="${2:-jvm}" config="$root/uniffi.toml"
+    local out="$1" flavour="${2:-jvm}" library="${3:-$lib_dir/libtwostep_ffi.so}" config="$root/uniffi.toml"
     if [[ "$flavour" == android ]]; then
         config="$target_dir/uniffi/uniffi-android.toml"
         mkdir -p "$(dirname "$config")"
@@ -44,7 +44,7 @@ jvm_bindings() {
     fi
     echo "== JVM suites: generate the $flavour bindings into $out ==" >&2
     rm -rf "$out"
-    run "$lib_dir/uniffi-bindgen" generate "$lib_dir/libtwostep_ffi.so" \
+    run "$lib_dir/uniffi-bindgen" generate "$library" \
         --language kotlin --no-format --config "$config" --out-dir "$out"
 }
 

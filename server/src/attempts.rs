@@ -24,6 +24,7 @@ use zeroize::Zeroizing;
 
 use crate::app::App;
 use crate::codes;
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::method_store::{self, Status};
 use crate::sessions::{self, Scope};
@@ -102,7 +103,7 @@ pub fn create(
         remember_device: false,
         codes_sent: 0,
     };
-    tx.execute(
+    tx.exec(
         "INSERT INTO attempts (id, login_id, created_at, expires_at, device_id, client_kind, app_version, user_agent,
                                peer_ip, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending')",
@@ -128,7 +129,7 @@ pub fn load(tx: &Transaction<'_>, handed_out: &str) -> Result<Attempt> {
 
 /// The attempt of a stored key (as pushes refer to it).
 pub fn load_by_key(tx: &Transaction<'_>, key: &str) -> Result<Attempt> {
-    tx.query_row(
+    tx.row(
         "SELECT id, login_id, created_at, expires_at, device_id, app_version, user_agent, peer_ip, state,
                 remember_device, codes_sent, client_kind
          FROM attempts WHERE id = ?1",
@@ -167,10 +168,7 @@ pub fn set_state(tx: &Transaction<'_>, id: &str, state: State, remember_device: 
         State::Denied => "denied",
         State::Completed => "completed",
     };
-    tx.execute(
-        "UPDATE attempts SET state = ?2, remember_device = ?3 WHERE id = ?1",
-        params![id, name, remember_device],
-    )?;
+    tx.exec("UPDATE attempts SET state = ?2, remember_device = ?3 WHERE id = ?1", params![id, name, remember_device])?;
     Ok(())
 }
 
@@ -192,7 +190,7 @@ pub fn send_code(app: &App, attempt_id: &str, req: SendCode) -> Result<CodeSent>
                 ));
             }
             messages.push(codes::send(app, tx, &attempt.login_id, &target.id, &target.method, &attempt.id, now)?);
-            tx.execute("UPDATE attempts SET codes_sent = codes_sent + 1 WHERE id = ?1", [&attempt.id])?;
+            tx.exec("UPDATE attempts SET codes_sent = codes_sent + 1 WHERE id = ?1", [&attempt.id])?;
         }
         Ok((CodeSent { to: req.to, method: target.summary() }, messages))
     })?;

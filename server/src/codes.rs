@@ -26,6 +26,7 @@ use twostep_core::secret::{SecretBytes, ct_eq};
 
 use crate::app::App;
 use crate::crypto;
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::method_store::{self, StoredMethod, StoredPair};
 use crate::outbox;
@@ -117,7 +118,7 @@ pub fn send(
     now: u64,
 ) -> Result<OutboxMessage> {
     let window_start = now.saturating_sub(SEND_WINDOW_SECS) as i64;
-    let (recent, oldest): (u32, Option<i64>) = tx.query_row(
+    let (recent, oldest): (u32, Option<i64>) = tx.row(
         "SELECT COUNT(*), MIN(created_at) FROM codes WHERE method_id = ?1 AND purpose = ?2 AND created_at > ?3",
         params![method_id, purpose, window_start],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -132,7 +133,7 @@ pub fn send(
     // The hourly counts read the outbox, which keeps every message sent whatever happens to
     // the methods: choosing new methods again and again does not reset them.
     let hour_start = now.saturating_sub(3600) as i64;
-    let (hourly, oldest): (u32, Option<i64>) = tx.query_row(
+    let (hourly, oldest): (u32, Option<i64>) = tx.row(
         "SELECT COUNT(*), MIN(sent_at) FROM outbox WHERE login_id = ?1 AND sent_at > ?2",
         params![login_id, hour_start],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -145,19 +146,19 @@ pub fn send(
         ));
     }
     // Rows are kept an hour past their expiry for the counts above, then go.
-    tx.execute(
+    tx.exec(
         "DELETE FROM codes WHERE login_id = ?1 AND expires_at < ?2 AND created_at <= ?2",
         params![login_id, hour_start],
     )?;
     // Only the newest code counts: an older one typed later reads as expired.
-    tx.execute(
+    tx.exec(
         "UPDATE codes SET expires_at = ?3
          WHERE method_id = ?1 AND purpose = ?2 AND used_at IS NULL AND expires_at > ?3",
         params![method_id, purpose, now as i64],
     )?;
     let code = crypto::new_code();
     let ttl = app.config.lifetimes.code;
-    tx.execute(
+    tx.exec(
         "INSERT INTO codes (login_id, method_id, purpose, code_hash, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![login_id, method_id, purpose, crypto::hash_token(&code), now as i64, now.saturating_add(ttl) as i64],
@@ -168,8 +169,8 @@ pub fn send(
 /// Checks `code` against the codes sent to `method_id` for `purpose`; a valid one is used up.
 pub fn check_sent(tx: &Transaction<'_>, method_id: &str, purpose: &str, code: &str, now: u64) -> Result<SentCheck> {
     let hash = crypto::hash_token(code);
-    let mut stmt =
-        tx.prepare("SELECT id, code_hash, expires_at, used_at FROM codes WHERE method_id = ?1 AND purpose = ?2")?;
+    let mut stmt = tx
+        .prepare_cached("SELECT id, code_hash, expires_at, used_at FROM codes WHERE method_id = ?1 AND purpose = ?2")?;
     let rows = stmt.query_map(params![method_id, purpose], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
     })?;
@@ -197,7 +198,7 @@ pub fn check_sent(tx: &Transaction<'_>, method_id: &str, purpose: &str, code: &s
     }
     drop(stmt);
     if let Some(id) = valid_id {
-        tx.execute("UPDATE codes SET used_at = ?2 WHERE id = ?1", params![id, now as i64])?;
+        tx.exec("UPDATE codes SET used_at = ?2 WHERE id = ?1", params![id, now as i64])?;
     }
     Ok(found)
 }

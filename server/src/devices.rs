@@ -10,6 +10,7 @@ use twostep_core::protocol::ErrorCode;
 use twostep_core::protocol::endpoints::{DeviceRemoved, DeviceSummary, Devices};
 
 use crate::app::App;
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::sessions::Session;
 
@@ -19,7 +20,7 @@ pub const MAX_DEVICES: u32 = 10;
 
 /// Refuses with `too_many_devices` when the login is at [`MAX_DEVICES`].
 pub fn check_room(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
-    let n: u32 = tx.query_row("SELECT COUNT(*) FROM devices WHERE login_id = ?1", [login_id], |r| r.get(0))?;
+    let n: u32 = tx.row("SELECT COUNT(*) FROM devices WHERE login_id = ?1", [login_id], |r| r.get(0))?;
     if n >= MAX_DEVICES {
         return Err(Error::api(
             ErrorCode::TooManyDevices,
@@ -36,7 +37,7 @@ pub fn check_room(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
 pub fn list(app: &App, session: &Session) -> Result<Devices> {
     session.require_full()?;
     app.db.read(|tx| {
-        let mut stmt = tx.prepare(
+        let mut stmt = tx.prepare_cached(
             "SELECT id, platform, app_version, created_at, last_seen_at, client_device_id FROM devices
              WHERE login_id = ?1 ORDER BY created_at, rowid",
         )?;
@@ -59,8 +60,7 @@ pub fn list(app: &App, session: &Session) -> Result<Devices> {
 pub fn remove(app: &App, session: &Session, device_id: &str) -> Result<DeviceRemoved> {
     session.require_full()?;
     app.db.write(|tx| {
-        let n =
-            tx.execute("DELETE FROM devices WHERE id = ?1 AND login_id = ?2", params![device_id, session.login_id])?;
+        let n = tx.exec("DELETE FROM devices WHERE id = ?1 AND login_id = ?2", params![device_id, session.login_id])?;
         if n == 0 {
             return Err(Error::not_found("device of this login"));
         }
@@ -71,7 +71,7 @@ pub fn remove(app: &App, session: &Session, device_id: &str) -> Result<DeviceRem
 /// At logout: removes the push registrations made from the session's device.
 pub fn remove_this_device(tx: &Transaction<'_>, session: &Session) -> Result<usize> {
     let Some(device_id) = &session.device_id else { return Ok(0) };
-    Ok(tx.execute(
+    Ok(tx.exec(
         "DELETE FROM devices WHERE login_id = ?1 AND client_device_id = ?2",
         params![session.login_id, device_id],
     )?)

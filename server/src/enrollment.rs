@@ -27,6 +27,7 @@ use twostep_core::secret::SecretBytes;
 use crate::app::App;
 use crate::codes::{self, Outcome};
 use crate::crypto;
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::method_store::{self, Status};
 use crate::sessions::{self, Session};
@@ -50,9 +51,7 @@ fn rule_violation(v: &RuleViolation) -> Error {
 }
 
 fn login_state(tx: &Transaction<'_>, login_id: &str) -> Result<(String, bool)> {
-    Ok(tx.query_row("SELECT email, two_step_enabled FROM logins WHERE id = ?1", [login_id], |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?)
+    Ok(tx.row("SELECT email, two_step_enabled FROM logins WHERE id = ?1", [login_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Stores `pair` as pending, with a seed for an app and a code for each phone.
@@ -134,7 +133,7 @@ pub fn verify(app: &App, session: &Session, req: VerifyMethod) -> Result<Enrollm
         if pending.is_empty() {
             method_store::activate_pending(tx, login)?;
             if !enabled {
-                tx.execute("UPDATE logins SET two_step_enabled = 1 WHERE id = ?1", params![login])?;
+                tx.exec("UPDATE logins SET two_step_enabled = 1 WHERE id = ?1", params![login])?;
                 sessions::complete_enrollment(tx, session, now)?;
             }
         }

@@ -9,6 +9,7 @@
 use rusqlite::OptionalExtension;
 use twostep_core::protocol::signed::SigningKey;
 
+use crate::db::Cached;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::seal::Sealer;
@@ -19,7 +20,7 @@ const PLACE: &str = "server_key";
 /// True when the database holds anything sealed, so a missing key file is an error.
 pub fn holds_sealed(db: &Db) -> Result<bool> {
     db.read(|tx| {
-        Ok(tx.query_row(
+        Ok(tx.row(
             "SELECT EXISTS (SELECT 1 FROM server_key) OR EXISTS (SELECT 1 FROM methods WHERE seed IS NOT NULL)",
             [],
             |r| r.get(0),
@@ -34,14 +35,14 @@ pub fn load_or_create(db: &Db, sealer: &Sealer, now: u64) -> Result<SigningKey> 
     }
     db.write(|tx| {
         let stored: Option<Vec<u8>> =
-            tx.query_row("SELECT sealed_pkcs8 FROM server_key WHERE id = 1", [], |r| r.get(0)).optional()?;
+            tx.row("SELECT sealed_pkcs8 FROM server_key WHERE id = 1", [], |r| r.get(0)).optional()?;
         if let Some(sealed) = stored {
             let pkcs8 = sealer.open(PLACE, &sealed)?;
             return SigningKey::from_pkcs8(&pkcs8)
                 .map_err(|_| Error::Internal("the stored server key does not parse; it was left as it is".into()));
         }
         let key = SigningKey::generate();
-        tx.execute(
+        tx.exec(
             "INSERT INTO server_key (id, sealed_pkcs8, created_at) VALUES (1, ?1, ?2)",
             rusqlite::params![sealer.seal(PLACE, key.pkcs8().expose())?, now as i64],
         )?;
@@ -56,7 +57,7 @@ fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<bool> {
     db.write(|tx| {
         let mut found = false;
         let exists = |name: &str| -> Result<bool> {
-            Ok(tx.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)", [name], |r| r.get(0))?)
+            Ok(tx.row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)", [name], |r| r.get(0))?)
         };
         if exists("legacy_plain_server_key")? {
             found = true;
@@ -65,7 +66,7 @@ fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<bool> {
                 .optional()?;
             if let Some((pkcs8, created_at)) = old {
                 let pkcs8 = zeroize::Zeroizing::new(pkcs8);
-                tx.execute(
+                tx.exec(
                     "INSERT OR REPLACE INTO server_key (id, sealed_pkcs8, created_at) VALUES (1, ?1, ?2)",
                     rusqlite::params![sealer.seal(PLACE, &pkcs8)?, created_at],
                 )?;
@@ -75,12 +76,12 @@ fn seal_legacy(db: &Db, sealer: &Sealer) -> Result<bool> {
         if exists("legacy_plain_seeds")? {
             found = true;
             let rows: Vec<(String, Vec<u8>)> = {
-                let mut stmt = tx.prepare("SELECT method_id, seed FROM legacy_plain_seeds")?;
+                let mut stmt = tx.prepare_cached("SELECT method_id, seed FROM legacy_plain_seeds")?;
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
             };
             for (method_id, seed) in rows {
                 let seed = zeroize::Zeroizing::new(seed);
-                tx.execute(
+                tx.exec(
                     "UPDATE methods SET seed = ?2 WHERE id = ?1",
                     rusqlite::params![method_id, sealer.seal(&method_id, &seed)?],
                 )?;

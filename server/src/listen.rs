@@ -85,7 +85,8 @@ pub(crate) async fn serve(
             drop(stream);
             continue;
         };
-        // Each answer is one write: no point waiting to coalesce it with another.
+        // No Nagle delay: an answer written in more than one piece must not wait for the
+        // client's ACK of the first.
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let mut closed = closed.clone();

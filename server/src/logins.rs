@@ -18,6 +18,7 @@ use twostep_core::protocol::{ClientInfo, ErrorCode};
 use twostep_core::secret::SecretString;
 
 use crate::app::App;
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::method_store::{self, Status};
 use crate::sessions::{self, Scope};
@@ -68,12 +69,12 @@ pub fn create(app: &App, req: CreateLogin) -> Result<LoginCreated> {
     password::check_new(req.password.expose())?;
     let hash = password::hash(req.password.expose(), app.config.password_cost)?;
     app.db.write(|tx| {
-        let exists = tx.query_row("SELECT 1 FROM logins WHERE email = ?1", [&email], |_| Ok(())).optional()?;
+        let exists = tx.row("SELECT 1 FROM logins WHERE email = ?1", [&email], |_| Ok(())).optional()?;
         if exists.is_some() {
             return Err(Error::api(ErrorCode::AlreadyExists, "There is already a login with this email."));
         }
         let id = crypto::new_id();
-        tx.execute(
+        tx.exec(
             "INSERT INTO logins (id, email, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             rusqlite::params![id, email, hash, app.now() as i64],
         )?;
@@ -98,9 +99,7 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
             purge(tx, now)?;
         }
         let row: Option<(String, String)> = tx
-            .query_row("SELECT id, password_hash FROM logins WHERE email = ?1", [&email], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .row("SELECT id, password_hash FROM logins WHERE email = ?1", [&email], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((id, hash)) = row else {
             let subject = throttle::unknown_email_subject(&email);
@@ -135,8 +134,7 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
     app.db.write(|tx| {
         let now = app.now();
         throttle::password_ok(tx, &login_id, &reserved)?;
-        let enabled: bool =
-            tx.query_row("SELECT two_step_enabled FROM logins WHERE id = ?1", [&login_id], |r| r.get(0))?;
+        let enabled: bool = tx.row("SELECT two_step_enabled FROM logins WHERE id = ?1", [&login_id], |r| r.get(0))?;
         let lifetimes = app.config.lifetimes;
         let device_id = &req.client.device_id;
 
@@ -175,7 +173,7 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
             .ok_or_else(|| Error::Internal("2SV is on but the login has no active methods".into()))?;
         let (attempt, attempt_id) = attempts::create(tx, &login_id, &req.client, peer, now, lifetimes.attempt)?;
         let push_available: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM devices WHERE login_id = ?1)", [&login_id], |r| r.get(0))?;
+            tx.row("SELECT EXISTS (SELECT 1 FROM devices WHERE login_id = ?1)", [&login_id], |r| r.get(0))?;
         Ok(SignInResponse::CodeRequired(CodeRequired {
             attempt_id: attempt_id.to_string(),
             primary: pair.primary.summary(),
@@ -194,14 +192,14 @@ pub fn sign_in(app: &App, req: SignIn, peer: IpAddr) -> Result<SignInResponse> {
 pub fn purge(tx: &rusqlite::Transaction<'_>, now: u64) -> Result<()> {
     let hour = now.saturating_sub(3600) as i64;
     let day = now.saturating_sub(86_400) as i64;
-    tx.execute("DELETE FROM codes WHERE expires_at < ?1", [hour])?;
-    tx.execute("DELETE FROM attempts WHERE expires_at < ?1", [day])?;
-    tx.execute("DELETE FROM sessions WHERE expires_at < ?1", [day])?;
-    tx.execute("DELETE FROM password_failures WHERE at < ?1", [day])?;
-    tx.execute("DELETE FROM code_failures WHERE at < ?1", [day])?;
-    tx.execute("DELETE FROM trust_tokens WHERE expires_at < ?1", [now.saturating_sub(90 * 86_400) as i64])?;
-    tx.execute("DELETE FROM seen_ids WHERE expires_at < ?1", [hour])?;
-    tx.execute("DELETE FROM outbox WHERE sent_at < ?1", [day])?;
+    tx.exec("DELETE FROM codes WHERE expires_at < ?1", [hour])?;
+    tx.exec("DELETE FROM attempts WHERE expires_at < ?1", [day])?;
+    tx.exec("DELETE FROM sessions WHERE expires_at < ?1", [day])?;
+    tx.exec("DELETE FROM password_failures WHERE at < ?1", [day])?;
+    tx.exec("DELETE FROM code_failures WHERE at < ?1", [day])?;
+    tx.exec("DELETE FROM trust_tokens WHERE expires_at < ?1", [now.saturating_sub(90 * 86_400) as i64])?;
+    tx.exec("DELETE FROM seen_ids WHERE expires_at < ?1", [hour])?;
+    tx.exec("DELETE FROM outbox WHERE sent_at < ?1", [day])?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use twostep_core::methods::{Method, MethodPair};
 use twostep_core::protocol::{self, MethodSummary};
 use twostep_core::secret::SecretBytes;
 
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::seal::Sealer;
 
@@ -96,7 +97,7 @@ impl StoredPair {
 
 /// The login's pair with `status`, if it has one.
 pub fn load(tx: &Transaction<'_>, sealer: &Sealer, login_id: &str, status: Status) -> Result<Option<StoredPair>> {
-    let mut stmt = tx.prepare(
+    let mut stmt = tx.prepare_cached(
         "SELECT id, role, method, seed, verified_at, last_totp_step FROM methods
          WHERE login_id = ?1 AND status = ?2",
     )?;
@@ -126,7 +127,7 @@ pub fn store_pending(
     seed: Option<&[u8]>,
     now: u64,
 ) -> Result<(String, String)> {
-    tx.execute("DELETE FROM methods WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
+    tx.exec("DELETE FROM methods WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
     let mut ids = Vec::with_capacity(2);
     for (role, method) in [("primary", pair.primary()), ("backup", pair.backup())] {
         let id = crate::crypto::new_id();
@@ -135,7 +136,7 @@ pub fn store_pending(
             (Method::AuthenticatorApp, Some(seed)) => Some(sealer.seal(&id, seed)?),
             _ => None,
         };
-        tx.execute(
+        tx.exec(
             "INSERT INTO methods (id, login_id, status, role, method, seed, created_at)
              VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6)",
             params![id, login_id, role, json, method_seed, now as i64],
@@ -148,18 +149,18 @@ pub fn store_pending(
 }
 
 pub fn mark_verified(tx: &Transaction<'_>, method_id: &str, now: u64) -> Result<()> {
-    tx.execute("UPDATE methods SET verified_at = ?2 WHERE id = ?1", params![method_id, now as i64])?;
+    tx.exec("UPDATE methods SET verified_at = ?2 WHERE id = ?1", params![method_id, now as i64])?;
     Ok(())
 }
 
 pub fn record_totp_step(tx: &Transaction<'_>, method_id: &str, step: u64) -> Result<()> {
-    tx.execute("UPDATE methods SET last_totp_step = ?2 WHERE id = ?1", params![method_id, step as i64])?;
+    tx.exec("UPDATE methods SET last_totp_step = ?2 WHERE id = ?1", params![method_id, step as i64])?;
     Ok(())
 }
 
 /// The pending pair replaces the active one (whose codes go with it).
 pub fn activate_pending(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
-    tx.execute("DELETE FROM methods WHERE login_id = ?1 AND status = 'active'", [login_id])?;
-    tx.execute("UPDATE methods SET status = 'active' WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
+    tx.exec("DELETE FROM methods WHERE login_id = ?1 AND status = 'active'", [login_id])?;
+    tx.exec("UPDATE methods SET status = 'active' WHERE login_id = ?1 AND status = 'pending'", [login_id])?;
     Ok(())
 }

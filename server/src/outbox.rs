@@ -18,6 +18,7 @@ use twostep_core::protocol::MethodKind;
 use twostep_core::protocol::endpoints::OutboxMessage;
 use twostep_core::secret::SecretString;
 
+use crate::db::Cached;
 use crate::error::Result;
 
 /// Delivers SMS and voice messages.
@@ -68,7 +69,7 @@ pub fn record(
         }
     };
     let channel_name = if channel == MethodKind::Voice { "voice" } else { "sms" };
-    tx.execute(
+    tx.exec(
         "INSERT INTO outbox (login_id, recipient, channel, text, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             login_id,
@@ -86,13 +87,13 @@ pub fn record(
 /// there is no such login. Outside dev mode their text and code are empty.
 pub fn list(tx: &Transaction<'_>, email: &str) -> Result<Option<Vec<OutboxMessage>>> {
     let login: Option<String> = {
-        let mut stmt = tx.prepare("SELECT id FROM logins WHERE email = ?1")?;
+        let mut stmt = tx.prepare_cached("SELECT id FROM logins WHERE email = ?1")?;
         let mut rows = stmt.query([email])?;
         rows.next()?.map(|r| r.get(0)).transpose()?
     };
     let Some(login) = login else { return Ok(None) };
-    let mut stmt =
-        tx.prepare("SELECT recipient, channel, text, code, sent_at FROM outbox WHERE login_id = ?1 ORDER BY id")?;
+    let mut stmt = tx
+        .prepare_cached("SELECT recipient, channel, text, code, sent_at FROM outbox WHERE login_id = ?1 ORDER BY id")?;
     let rows = stmt.query_map([login], |r| {
         let channel: String = r.get(1)?;
         Ok(OutboxMessage {

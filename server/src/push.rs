@@ -43,6 +43,7 @@ use twostep_core::protocol::{
 
 use crate::app::App;
 use crate::attempts::{self, State};
+use crate::db::Cached;
 use crate::error::{Error, Result};
 use crate::sessions::Session;
 use crate::{crypto, devices};
@@ -62,7 +63,7 @@ struct Device {
 }
 
 fn load_device(tx: &Transaction<'_>, id: &str) -> Result<Device> {
-    tx.query_row("SELECT public_key FROM devices WHERE id = ?1", [id], |r| Ok(Device { public_key: r.get(0)? }))
+    tx.row("SELECT public_key FROM devices WHERE id = ?1", [id], |r| Ok(Device { public_key: r.get(0)? }))
         .optional()?
         .ok_or_else(|| Error::api(ErrorCode::UnknownDevice, "This device is not registered."))
 }
@@ -100,8 +101,8 @@ fn check_window(issued_at: u64, expires_at: u64, now: u64, what: &str) -> Result
 fn first_use(tx: &Transaction<'_>, kind: &str, value: &str, expires_at: u64, now: u64) -> Result<bool> {
     // Values past their message's expiry cannot be replayed anyway (the window check refuses
     // them), so they need not be kept.
-    tx.execute("DELETE FROM seen_ids WHERE expires_at < ?1", [now.saturating_sub(MAX_FUTURE_SECS) as i64])?;
-    let n = tx.execute(
+    tx.exec("DELETE FROM seen_ids WHERE expires_at < ?1", [now.saturating_sub(MAX_FUTURE_SECS) as i64])?;
+    let n = tx.exec(
         "INSERT OR IGNORE INTO seen_ids (kind, value, expires_at) VALUES (?1, ?2, ?3)",
         params![kind, value, expires_at as i64],
     )?;
@@ -125,7 +126,7 @@ fn check_version(v: u32, what: &str) -> Result<()> {
 
 /// The phone was heard from: settings show it as "last seen".
 fn seen(tx: &Transaction<'_>, device_id: &str, now: u64) -> Result<()> {
-    tx.execute("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1", params![device_id, now as i64])?;
+    tx.exec("UPDATE devices SET last_seen_at = ?2 WHERE id = ?1", params![device_id, now as i64])?;
     Ok(())
 }
 
@@ -150,7 +151,7 @@ pub fn register(app: &App, session: &Session, req: RegisterDevice) -> Result<Dev
     app.db.write(|tx| {
         devices::check_room(tx, &session.login_id)?;
         let id = crypto::new_id();
-        tx.execute(
+        tx.exec(
             "INSERT INTO devices (id, login_id, public_key, platform, push_token, app_version, created_at,
                                   client_device_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -180,8 +181,7 @@ fn location(ip: &str) -> String {
 
 /// The limits of a new push, checked in the transaction that writes it.
 fn check_push_limits(tx: &Transaction<'_>, attempt: &attempts::Attempt, now: u64) -> Result<()> {
-    let for_attempt: u32 =
-        tx.query_row("SELECT COUNT(*) FROM pushes WHERE attempt_id = ?1", [&attempt.id], |r| r.get(0))?;
+    let for_attempt: u32 = tx.row("SELECT COUNT(*) FROM pushes WHERE attempt_id = ?1", [&attempt.id], |r| r.get(0))?;
     if for_attempt >= MAX_PUSHES_PER_ATTEMPT {
         return Err(Error::rate_limited(
             attempt.expires_at.saturating_sub(now),
@@ -189,7 +189,7 @@ fn check_push_limits(tx: &Transaction<'_>, attempt: &attempts::Attempt, now: u64
         ));
     }
     let since = now.saturating_sub(PUSH_WINDOW_SECS) as i64;
-    let (recent, oldest): (u32, Option<i64>) = tx.query_row(
+    let (recent, oldest): (u32, Option<i64>) = tx.row(
         "SELECT COUNT(*), MIN(issued_at) FROM pushes WHERE login_id = ?1 AND issued_at > ?2",
         params![attempt.login_id, since],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -212,7 +212,7 @@ pub fn start(app: &App, attempt_id: &str, req: StartPush) -> Result<PushStarted>
         let attempt = attempts::load(tx, attempt_id)?;
         attempt.require_open(now)?;
         let devices: Vec<String> = {
-            let mut stmt = tx.prepare("SELECT id FROM devices WHERE login_id = ?1 ORDER BY created_at, id")?;
+            let mut stmt = tx.prepare_cached("SELECT id FROM devices WHERE login_id = ?1 ORDER BY created_at, id")?;
             stmt.query_map([&attempt.login_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
         };
         if devices.is_empty() {
@@ -262,15 +262,15 @@ pub fn start(app: &App, attempt_id: &str, req: StartPush) -> Result<PushStarted>
         let attempt = attempts::load_by_key(tx, &attempt.id)?;
         attempt.require_open(now)?;
         check_push_limits(tx, &attempt, now)?;
-        tx.execute("UPDATE pushes SET state = 'superseded' WHERE attempt_id = ?1 AND state = 'pending'", [&attempt.id])?;
-        tx.execute(
+        tx.exec("UPDATE pushes SET state = 'superseded' WHERE attempt_id = ?1 AND state = 'pending'", [&attempt.id])?;
+        tx.exec(
             "INSERT INTO pushes (id, attempt_id, login_id, number, nonce, issued_at, expires_at, remember_device, state)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending')",
             params![id, attempt.id, attempt.login_id, number, nonce, now as i64, expires_at as i64, req.remember_device],
         )?;
         let mut count = 0;
         for (device_id, env) in &signed {
-            count += tx.execute(
+            count += tx.exec(
                 "INSERT INTO push_targets (push_id, device_id, payload, signature)
                  SELECT ?1, id, ?3, ?4 FROM devices WHERE id = ?2 AND login_id = ?5",
                 params![id, device_id, env.payload, env.signature, attempt.login_id],
@@ -297,11 +297,14 @@ pub fn pending(app: &App, device_id: &str, envelope: SignedEnvelope) -> Result<P
             return Err(Error::api(ErrorCode::BadSignature, "This proof was already used; sign a fresh one."));
         }
         seen(tx, device_id, now)?;
-        let mut stmt = tx.prepare(
-            "SELECT t.payload, t.signature FROM push_targets t
-             JOIN pushes p ON p.id = t.push_id
+        let mut stmt = tx.prepare_cached(
+            // CROSS JOIN keeps SQLite's planner on this order: the few pending pushes first
+            // (index `pushes_by_state`), then this device's target of each, never the device's
+            // whole history of targets.
+            "SELECT t.payload, t.signature FROM pushes p
+             CROSS JOIN push_targets t ON t.push_id = p.id AND t.device_id = ?1
              JOIN attempts a ON a.id = p.attempt_id
-             WHERE t.device_id = ?1 AND p.state = 'pending' AND p.expires_at > ?2
+             WHERE p.state = 'pending' AND p.expires_at > ?2
                AND a.state = 'pending' AND a.expires_at > ?2
              ORDER BY p.issued_at, p.id",
         )?;
@@ -342,7 +345,7 @@ pub fn answer(app: &App, challenge_id: &str, envelope: SignedEnvelope) -> Result
             return Err(Error::invalid("challenge_id", "does not match the challenge in the path"));
         }
         let push: Push = tx
-            .query_row(
+            .row(
                 "SELECT p.attempt_id, p.number, p.nonce, p.expires_at, p.remember_device, p.state
                  FROM pushes p JOIN push_targets t ON t.push_id = p.id
                  WHERE p.id = ?1 AND t.device_id = ?2",
@@ -380,7 +383,7 @@ pub fn answer(app: &App, challenge_id: &str, envelope: SignedEnvelope) -> Result
         }
 
         let close = |state: &str| {
-            tx.execute(
+            tx.exec(
                 "UPDATE pushes SET state = ?2, answered_at = ?3, answered_by = ?4 WHERE id = ?1",
                 params![challenge_id, state, now as i64, answer.device_id],
             )

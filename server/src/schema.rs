@@ -7,7 +7,11 @@
 use rusqlite::Transaction;
 
 /// Each step moves the schema from version `index` to `index + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_hardening.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_hardening.sql"),
+    include_str!("migrations/003_push_indexes.sql"),
+];
 
 /// The version this build writes and reads.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -21,6 +21,9 @@ use crate::error::Error;
 use crate::seal::Sealer;
 use crate::{keys, logins, outbox, routes};
 
+/// How often the WAL is checkpointed into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
 /// Why a server could not start or stopped badly.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -56,6 +59,7 @@ impl Server {
         let (ready, started) = std::sync::mpsc::channel::<Result<(), ServerError>>();
         let router = routes::router(Arc::clone(&app));
         let limits = app.config.connections;
+        let checkpoints = Arc::clone(&app);
         let thread = std::thread::Builder::new()
             .name("twostep-server".into())
             .spawn(move || -> Result<(), ServerError> {
@@ -82,6 +86,18 @@ impl Server {
                         }
                     };
                     let _ = ready.send(Ok(()));
+                    // The WAL's checkpoints, once a second beside the requests (see `Db`).
+                    tokio::spawn(async move {
+                        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+                        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                        loop {
+                            every.tick().await;
+                            let app = Arc::clone(&checkpoints);
+                            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || app.db.checkpoint()).await {
+                                crate::log::line(format_args!("database: checkpoint failed: {e}"));
+                            }
+                        }
+                    });
                     crate::listen::serve(listener, router, limits, stopped).await;
                     Ok(())
                 });

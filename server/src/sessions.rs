@@ -14,6 +14,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use zeroize::Zeroizing;
 
 use crate::crypto;
+use crate::db::Cached;
 use crate::error::{Error, Result};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +64,7 @@ pub fn create(
     ttl: u64,
 ) -> Result<Zeroizing<String>> {
     let token = crypto::new_token();
-    tx.execute(
+    tx.exec(
         "INSERT INTO sessions (token_hash, login_id, scope, device_id, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
@@ -81,7 +82,7 @@ pub fn create(
 /// The live session of `token`, or `unauthorized`.
 pub fn authenticate(tx: &Transaction<'_>, token: &str, now: u64) -> Result<Session> {
     let hash = crypto::hash_token(token);
-    tx.query_row(
+    tx.row(
         "SELECT login_id, scope, device_id FROM sessions
              WHERE token_hash = ?1 AND revoked_at IS NULL AND expires_at > ?2",
         params![hash, now as i64],
@@ -100,7 +101,7 @@ pub fn authenticate(tx: &Transaction<'_>, token: &str, now: u64) -> Result<Sessi
 }
 
 pub fn revoke(tx: &Transaction<'_>, token_hash: &[u8], now: u64) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
         params![token_hash, now as i64],
     )?;
@@ -110,8 +111,8 @@ pub fn revoke(tx: &Transaction<'_>, token_hash: &[u8], now: u64) -> Result<()> {
 /// Once 2SV is enabled: the session that completed the enrollment becomes full, and the
 /// login's other enrollment sessions (password only) are revoked.
 pub fn complete_enrollment(tx: &Transaction<'_>, session: &Session, now: u64) -> Result<()> {
-    tx.execute("UPDATE sessions SET scope = 'full' WHERE token_hash = ?1", [&session.token_hash])?;
-    tx.execute(
+    tx.exec("UPDATE sessions SET scope = 'full' WHERE token_hash = ?1", [&session.token_hash])?;
+    tx.exec(
         "UPDATE sessions SET revoked_at = ?2
          WHERE login_id = ?1 AND scope = 'enrollment' AND revoked_at IS NULL",
         params![session.login_id, now as i64],

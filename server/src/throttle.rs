@@ -22,6 +22,7 @@
 
 use rusqlite::{Transaction, params};
 
+use crate::db::Cached;
 use crate::error::{Error, Result};
 
 /// Failures in a row before any waiting.
@@ -51,7 +52,7 @@ pub fn wait_left(failures: u32, last_at: u64, now: u64) -> Option<u64> {
 /// Refuses with `throttled` when `scope` of `login_id` must wait, or the login has used up its
 /// hourly wrong codes.
 pub fn check_codes(tx: &Transaction<'_>, login_id: &str, scope: &str, now: u64) -> Result<()> {
-    let (failures, last_at): (u32, Option<i64>) = tx.query_row(
+    let (failures, last_at): (u32, Option<i64>) = tx.row(
         "SELECT COUNT(*), MAX(at) FROM code_failures WHERE login_id = ?1 AND scope = ?2 AND cleared = 0",
         params![login_id, scope],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -60,7 +61,7 @@ pub fn check_codes(tx: &Transaction<'_>, login_id: &str, scope: &str, now: u64) 
         return Err(Error::throttled(wait, format!("Too many wrong codes. Try again in {wait} seconds.")));
     }
     let since = now.saturating_sub(3600) as i64;
-    let (count, oldest): (u32, Option<i64>) = tx.query_row(
+    let (count, oldest): (u32, Option<i64>) = tx.row(
         "SELECT COUNT(*), MIN(at) FROM code_failures WHERE login_id = ?1 AND at > ?2",
         params![login_id, since],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -76,13 +77,13 @@ pub fn check_codes(tx: &Transaction<'_>, login_id: &str, scope: &str, now: u64) 
 }
 
 pub fn record_code_failure(tx: &Transaction<'_>, login_id: &str, scope: &str, now: u64) -> Result<()> {
-    tx.execute(
+    tx.exec(
         "INSERT INTO code_failures (login_id, scope, at) VALUES (?1, ?2, ?3)",
         params![login_id, scope, now as i64],
     )?;
     // Cleared rows matter only for the hourly cap, and a day-old run of failures belongs to an
     // attempt long expired: keep the table small.
-    tx.execute(
+    tx.exec(
         "DELETE FROM code_failures WHERE login_id = ?1 AND ((cleared = 1 AND at <= ?2) OR at <= ?3)",
         params![login_id, now.saturating_sub(3600) as i64, now.saturating_sub(86_400) as i64],
     )?;
@@ -91,7 +92,7 @@ pub fn record_code_failure(tx: &Transaction<'_>, login_id: &str, scope: &str, no
 
 /// A success ends the scope's run of failures; they still count towards the hourly cap.
 pub fn clear_codes(tx: &Transaction<'_>, login_id: &str, scope: &str) -> Result<()> {
-    tx.execute("UPDATE code_failures SET cleared = 1 WHERE login_id = ?1 AND scope = ?2", params![login_id, scope])?;
+    tx.exec("UPDATE code_failures SET cleared = 1 WHERE login_id = ?1 AND scope = ?2", params![login_id, scope])?;
     Ok(())
 }
 
@@ -141,11 +142,11 @@ pub struct Reserved {
 /// simultaneous tries each see the ones before them.
 pub fn reserve_password_try(tx: &Transaction<'_>, subject: &str, key: &PasswordKey, now: u64) -> Result<Reserved> {
     let stored = key.as_stored();
-    tx.execute(
+    tx.exec(
         "DELETE FROM password_failures WHERE subject = ?1 AND at <= ?2",
         params![subject, now.saturating_sub(86_400) as i64],
     )?;
-    let (failures, last_at): (u32, Option<i64>) = tx.query_row(
+    let (failures, last_at): (u32, Option<i64>) = tx.row(
         "SELECT COUNT(*), MAX(at) FROM password_failures WHERE subject = ?1 AND key = ?2 AND cleared = 0",
         params![subject, stored],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -155,7 +156,7 @@ pub fn reserve_password_try(tx: &Transaction<'_>, subject: &str, key: &PasswordK
     }
     if !key.trusted() {
         let since = now.saturating_sub(3600) as i64;
-        let (count, oldest): (u32, Option<i64>) = tx.query_row(
+        let (count, oldest): (u32, Option<i64>) = tx.row(
             "SELECT COUNT(*), MIN(at) FROM password_failures WHERE subject = ?1 AND trusted = 0 AND at > ?2",
             params![subject, since],
             |r| Ok((r.get(0)?, r.get(1)?)),
@@ -171,7 +172,7 @@ pub fn reserve_password_try(tx: &Transaction<'_>, subject: &str, key: &PasswordK
             ));
         }
     }
-    tx.execute(
+    tx.exec(
         "INSERT INTO password_failures (subject, key, trusted, at) VALUES (?1, ?2, ?3, ?4)",
         params![subject, stored, key.trusted(), now as i64],
     )?;
@@ -181,8 +182,8 @@ pub fn reserve_password_try(tx: &Transaction<'_>, subject: &str, key: &PasswordK
 /// The password was right: the reserved try was no failure, and the key's run of failures
 /// ends (they still count towards the login's hourly cap).
 pub fn password_ok(tx: &Transaction<'_>, subject: &str, reserved: &Reserved) -> Result<()> {
-    tx.execute("DELETE FROM password_failures WHERE id = ?1", [reserved.row])?;
-    tx.execute(
+    tx.exec("DELETE FROM password_failures WHERE id = ?1", [reserved.row])?;
+    tx.exec(
         "UPDATE password_failures SET cleared = 1 WHERE subject = ?1 AND key = ?2",
         params![subject, reserved.key],
     )?;

@@ -33,6 +33,7 @@ use twostep_core::protocol::{ClientKind, TrustBinding, TrustLoss, trust_verdict}
 use zeroize::Zeroizing;
 
 use crate::crypto;
+use crate::db::Cached;
 use crate::error::Result;
 
 /// The network an address belongs to, as trust tokens are bound to it.
@@ -116,7 +117,7 @@ fn parse_loss(code: &str) -> TrustLoss {
 
 fn load(tx: &Transaction<'_>, hash: &[u8]) -> Result<Option<StoredTrust>> {
     Ok(tx
-        .query_row(
+        .row(
             "SELECT login_id, device_id, app_version, network, epoch, expires_at, revoked_at, lost_reason
              FROM trust_tokens WHERE token_hash = ?1",
             [hash],
@@ -138,7 +139,7 @@ fn load(tx: &Transaction<'_>, hash: &[u8]) -> Result<Option<StoredTrust>> {
 }
 
 pub fn current_epoch(tx: &Transaction<'_>, login_id: &str) -> Result<u64> {
-    Ok(tx.query_row("SELECT trust_epoch FROM logins WHERE id = ?1", [login_id], |r| r.get::<_, i64>(0))? as u64)
+    Ok(tx.row("SELECT trust_epoch FROM logins WHERE id = ?1", [login_id], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// The trust id of `token` when it counts for this sign-in right now; nothing is changed
@@ -150,7 +151,7 @@ pub fn live_id(tx: &Transaction<'_>, token: &str, presented: &Presented<'_>, now
     if evaluate(stored.as_ref(), presented, epoch, now).is_err() {
         return Ok(None);
     }
-    Ok(tx.query_row("SELECT id FROM trust_tokens WHERE token_hash = ?1", [&hash], |r| r.get(0)).optional()?)
+    Ok(tx.row("SELECT id FROM trust_tokens WHERE token_hash = ?1", [&hash], |r| r.get(0)).optional()?)
 }
 
 /// Checks a presented token at sign-in. A token of this login that no longer counts is
@@ -161,11 +162,11 @@ pub fn check(tx: &Transaction<'_>, token: &str, presented: &Presented<'_>, now: 
     let epoch = current_epoch(tx, presented.login_id)?;
     let verdict = evaluate(stored.as_ref(), presented, epoch, now);
     if verdict.is_ok() {
-        tx.execute("UPDATE trust_tokens SET last_used_at = ?2 WHERE token_hash = ?1", params![hash, now as i64])?;
+        tx.exec("UPDATE trust_tokens SET last_used_at = ?2 WHERE token_hash = ?1", params![hash, now as i64])?;
     }
     if let (Err(reason), Some(t)) = (verdict, &stored) {
         if t.lost.is_none() && t.login_id == presented.login_id {
-            tx.execute(
+            tx.exec(
                 "UPDATE trust_tokens SET revoked_at = ?2, lost_reason = ?3 WHERE token_hash = ?1",
                 params![hash, now as i64, reason.code()],
             )?;
@@ -192,7 +193,7 @@ pub fn issue(
     let token = crypto::new_token();
     let epoch = current_epoch(tx, presented.login_id)?;
     let expires_at = now.saturating_add(ttl);
-    tx.execute(
+    tx.exec(
         "INSERT INTO trust_tokens (token_hash, id, login_id, device_id, app_version, network, epoch, created_at,
                                    expires_at, client_kind, user_agent)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -215,7 +216,7 @@ pub fn issue(
 
 /// Revokes `token` at logout, if it is one of this login's live tokens.
 pub fn revoke_at_logout(tx: &Transaction<'_>, login_id: &str, token: &str, now: u64) -> Result<bool> {
-    let n = tx.execute(
+    let n = tx.exec(
         "UPDATE trust_tokens SET revoked_at = ?3, lost_reason = ?4
          WHERE token_hash = ?1 AND login_id = ?2 AND revoked_at IS NULL",
         params![crypto::hash_token(token), login_id, now as i64, TrustLoss::LoggedOut.code()],
@@ -226,7 +227,7 @@ pub fn revoke_at_logout(tx: &Transaction<'_>, login_id: &str, token: &str, now: 
 /// How many devices (distinct device ids) hold a token that still counts.
 pub fn count_trusted(tx: &Transaction<'_>, login_id: &str, now: u64) -> Result<u32> {
     let epoch = current_epoch(tx, login_id)?;
-    Ok(tx.query_row(
+    Ok(tx.row(
         "SELECT COUNT(DISTINCT device_id) FROM trust_tokens
          WHERE login_id = ?1 AND revoked_at IS NULL AND epoch = ?2 AND expires_at > ?3",
         params![login_id, epoch as i64, now as i64],
@@ -237,7 +238,7 @@ pub fn count_trusted(tx: &Transaction<'_>, login_id: &str, now: u64) -> Result<u
 /// The devices whose trust still counts, newest first; `this_device` is the session's.
 pub fn list(tx: &Transaction<'_>, login_id: &str, this_device: Option<&str>, now: u64) -> Result<Vec<TrustedDevice>> {
     let epoch = current_epoch(tx, login_id)?;
-    let mut stmt = tx.prepare(
+    let mut stmt = tx.prepare_cached(
         "SELECT id, client_kind, user_agent, app_version, network, created_at, last_used_at, expires_at, device_id
          FROM trust_tokens
          WHERE login_id = ?1 AND revoked_at IS NULL AND epoch = ?2 AND expires_at > ?3
@@ -264,7 +265,7 @@ pub fn list(tx: &Transaction<'_>, login_id: &str, this_device: Option<&str>, now
 /// Revokes the trust `trust_id` of this login (reported as `logged_out` from then on);
 /// false when there is no such live trust.
 pub fn revoke_one(tx: &Transaction<'_>, login_id: &str, trust_id: &str, now: u64) -> Result<bool> {
-    let n = tx.execute(
+    let n = tx.exec(
         "UPDATE trust_tokens SET revoked_at = ?3, lost_reason = ?4
          WHERE id = ?1 AND login_id = ?2 AND revoked_at IS NULL",
         params![trust_id, login_id, now as i64, TrustLoss::LoggedOut.code()],
@@ -274,7 +275,7 @@ pub fn revoke_one(tx: &Transaction<'_>, login_id: &str, trust_id: &str, now: u64
 
 /// "Require codes on all devices": every token issued so far stops counting at once.
 pub fn require_codes_on_all_devices(tx: &Transaction<'_>, login_id: &str) -> Result<()> {
-    tx.execute("UPDATE logins SET trust_epoch = trust_epoch + 1 WHERE id = ?1", [login_id])?;
+    tx.exec("UPDATE logins SET trust_epoch = trust_epoch + 1 WHERE id = ?1", [login_id])?;
     Ok(())
 }
 

@@ -52,7 +52,8 @@ pub struct CodeRow {
     pub seconds_left: u32,
     /// Share of the period gone, for a countdown ring.
     pub fraction_elapsed: f64,
-    /// The next period's code, grouped, for a seller typing near the change.
+    /// The next period's code, grouped, for a seller typing near the change: in the period's
+    /// last seconds only (`otp::display::NEXT_CODE_SECONDS`).
     pub next_grouped: Option<String>,
 }
 
@@ -111,7 +112,7 @@ impl CodesFlow {
                     time_based: timing.is_some(),
                     seconds_left: timing.as_ref().map_or(0, |t| t.seconds_left),
                     fraction_elapsed: timing.as_ref().map_or(0.0, |t| t.fraction_elapsed),
-                    next_grouped: timing.map(|t| t.next_grouped),
+                    next_grouped: timing.and_then(|t| t.next_grouped),
                 }
             })
             .collect();

@@ -1,11 +1,12 @@
 //! What a code screen shows, computed once here so no shell recomputes it: the code, the code
 //! split into groups for reading aloud, and for time-based codes the seconds left, the share
-//! of the period gone (for a countdown ring) and the code that comes next.
+//! of the period gone (for a countdown ring) and, in the period's last seconds, the code that
+//! comes next.
 //!
 //! Owns grouping and timing. Does not own generation (that is [`Generator`]), the clock (the
 //! caller passes the time, corrected for drift) or advancing an HOTP counter (the vault's job).
 
-use super::{Generator, Kind};
+use super::{CodeChars, Generator, Kind};
 use crate::secret::SecretString;
 
 /// Everything one row of a code screen needs at one instant.
@@ -32,11 +33,16 @@ pub struct Timing {
     pub seconds_left: u32,
     /// Share of the period already gone, in `[0, 1)`.
     pub fraction_elapsed: f64,
-    /// The code of the next period, so a user typing near the change can use it.
-    pub next_code: String,
+    /// The code of the next period, so a user typing near the change can use it: present in
+    /// the last [`NEXT_CODE_SECONDS`] of the period, `None` before (a screen shows it only
+    /// then, and a refresh of many rows makes one code per row instead of two).
+    pub next_code: Option<String>,
     /// [`next_code`](Self::next_code) grouped like [`CodeView::grouped`].
-    pub next_grouped: String,
+    pub next_grouped: Option<String>,
 }
+
+/// The last seconds of a period in which the next code is shown beside the current one.
+pub const NEXT_CODE_SECONDS: u32 = 5;
 
 /// A code as the user typed it, its grouping undone: spaces and dashes dropped (codes are
 /// shown in groups, and some apps show them with a dash). The one clean-up the server, the
@@ -65,31 +71,45 @@ pub fn group(code: &str) -> String {
     out
 }
 
+/// A generated code and its [`group`]ing, each allocated once at its exact size (codes are
+/// ASCII, so a byte is a character).
+fn code_and_grouped(chars: CodeChars) -> (String, String) {
+    let code = chars.as_str();
+    if code.len() <= 5 {
+        return (code.to_owned(), code.to_owned());
+    }
+    let (head, tail) = code.split_at(code.len() / 2);
+    let mut grouped = String::with_capacity(code.len() + 1);
+    grouped.push_str(head);
+    grouped.push(' ');
+    grouped.push_str(tail);
+    (code.to_owned(), grouped)
+}
+
 /// The view of `generator`'s credential at `unix_seconds`.
 ///
 /// For TOTP and Steam: the code of the period containing `unix_seconds`, the seconds until
-/// it ends, and the code of the next period. For HOTP: the code at the stored counter and no
-/// timing (the time is not used).
+/// it ends, and in its last [`NEXT_CODE_SECONDS`] the code of the next period. For HOTP: the
+/// code at the stored counter and no timing (the time is not used).
 pub fn view(generator: &Generator, unix_seconds: u64) -> CodeView {
-    let code = generator.code_at(unix_seconds);
-    let grouped = group(&code);
+    let (code, grouped) = code_and_grouped(generator.chars_at(unix_seconds));
     let timing = match generator.params().kind {
         Kind::Hotp { .. } => None,
         Kind::Totp { period } | Kind::Steam { period } => {
             // `Params::validate` (run by `Generator::new`) guarantees period >= 1.
             let p = u64::from(period.max(1));
             let into = unix_seconds % p;
-            // Saturating: at the very end of u64 time there is no next period; showing the
-            // last one again beats a panic.
-            let next_code = generator.code_at((unix_seconds - into).saturating_add(p));
-            Some(Timing {
-                period,
-                // into < p <= u32::MAX, so both fit.
-                seconds_left: (p - into) as u32,
-                fraction_elapsed: into as f64 / p as f64,
-                next_grouped: group(&next_code),
-                next_code,
-            })
+            // into < p <= u32::MAX, so it fits.
+            let seconds_left = (p - into) as u32;
+            let (next_code, next_grouped) = if seconds_left <= NEXT_CODE_SECONDS {
+                // Saturating: at the very end of u64 time there is no next period; showing
+                // the last one again beats a panic.
+                let (c, g) = code_and_grouped(generator.chars_at((unix_seconds - into).saturating_add(p)));
+                (Some(c), Some(g))
+            } else {
+                (None, None)
+            };
+            Some(Timing { period, seconds_left, fraction_elapsed: into as f64 / p as f64, next_code, next_grouped })
         }
     };
     CodeView { code, grouped, timing }
@@ -146,8 +166,8 @@ mod tests {
         assert_eq!(t.period, 30);
         assert_eq!(t.seconds_left, 1);
         assert!((t.fraction_elapsed - 29.0 / 30.0).abs() < 1e-12);
-        assert_eq!(t.next_code, "37359152");
-        assert_eq!(t.next_grouped, "3735 9152");
+        assert_eq!(t.next_code.as_deref(), Some("37359152"));
+        assert_eq!(t.next_grouped.as_deref(), Some("3735 9152"));
     }
 
     #[test]
@@ -155,7 +175,21 @@ mod tests {
         // RFC 6238: 1111111109 → 07081804, and 1111111111 (next period) → 14050471.
         let t = view(&rfc_totp(8), 1_111_111_109).timing.unwrap();
         assert_eq!(t.seconds_left, 1);
-        assert_eq!(t.next_code, "14050471");
+        assert_eq!(t.next_code.as_deref(), Some("14050471"));
+    }
+
+    #[test]
+    fn the_next_code_is_shown_in_the_last_five_seconds_only() {
+        // RFC 6238 SHA-1, 8 digits: the period 30..60 ends at 60, whose code is 37359152.
+        let g = rfc_totp(8);
+        for at in 30..=54 {
+            assert_eq!(view(&g, at).timing.unwrap().next_code, None, "at {at}");
+        }
+        for at in 55..=59 {
+            let t = view(&g, at).timing.unwrap();
+            assert_eq!(t.seconds_left, 60 - at as u32);
+            assert_eq!(t.next_code.as_deref(), Some("37359152"), "at {at}");
+        }
     }
 
     #[test]
@@ -166,19 +200,20 @@ mod tests {
         let t = v.timing.unwrap();
         assert_eq!(t.seconds_left, 30);
         assert_eq!(t.fraction_elapsed, 0.0);
-        assert_eq!(t.next_code, "287082");
+        assert_eq!(t.next_code, None, "the next code waits for the period's last seconds");
+        assert_eq!(t.next_grouped, None);
     }
 
     #[test]
     fn codes_and_countdown_work_past_2038() {
-        // RFC 6238: 20000000000 → 65353130; 20000000000 % 30 == 20.
-        let v = view(&rfc_totp(8), 20_000_000_000);
+        // RFC 6238: 20000000000 → 65353130; 20000000005 % 30 == 25, the same period.
+        let v = view(&rfc_totp(8), 20_000_000_005);
         assert_eq!(v.code, "65353130");
         let t = v.timing.unwrap();
-        assert_eq!(t.seconds_left, 10);
-        assert!((t.fraction_elapsed - 20.0 / 30.0).abs() < 1e-12);
-        assert_eq!(t.next_code, "02128202");
-        assert_eq!(t.next_grouped, "0212 8202");
+        assert_eq!(t.seconds_left, 5);
+        assert!((t.fraction_elapsed - 25.0 / 30.0).abs() < 1e-12);
+        assert_eq!(t.next_code.as_deref(), Some("02128202"));
+        assert_eq!(t.next_grouped.as_deref(), Some("0212 8202"));
     }
 
     #[test]
@@ -200,11 +235,11 @@ mod tests {
     #[test]
     fn steam_view_has_five_characters_and_a_countdown() {
         let v =
-            view(&Generator::new(Params::steam(), &SecretBytes::from_slice(b"superdupersecret")).unwrap(), 3_000_030);
+            view(&Generator::new(Params::steam(), &SecretBytes::from_slice(b"superdupersecret")).unwrap(), 3_000_055);
         assert_eq!(v.code, "YRGQJ");
         assert_eq!(v.grouped, "YRGQJ");
         let t = v.timing.unwrap();
-        assert_eq!(t.seconds_left, 30);
-        assert_eq!(t.next_code.chars().count(), 5);
+        assert_eq!(t.seconds_left, 5);
+        assert_eq!(t.next_grouped.as_deref().map(|n| n.chars().count()), Some(5));
     }
 }

@@ -38,12 +38,7 @@ impl Algorithm {
 
     /// Case-insensitive, because real exports write `sha512` as often as `SHA512`.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.to_ascii_uppercase().as_str() {
-            "SHA1" => Some(Algorithm::Sha1),
-            "SHA256" => Some(Algorithm::Sha256),
-            "SHA512" => Some(Algorithm::Sha512),
-            _ => None,
-        }
+        [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512].into_iter().find(|a| a.as_str().eq_ignore_ascii_case(s))
     }
 }
 
@@ -181,6 +176,20 @@ pub fn validate_secret(secret: &[u8]) -> Result<(), InvalidParam> {
 }
 
 /// Steam Guard's alphabet: 26 characters, no vowels or look-alikes (0, 1, O, I, ...).
+/// One code's characters on the stack (at most [`MAX_DIGITS`], all ASCII).
+#[derive(Clone, Copy)]
+pub(crate) struct CodeChars {
+    buf: [u8; MAX_DIGITS as usize],
+    len: u8,
+}
+
+impl CodeChars {
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits and Steam's ASCII alphabet are ever written.
+        std::str::from_utf8(&self.buf[..usize::from(self.len)]).expect("codes are ASCII")
+    }
+}
+
 const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
 
 /// A ready-to-use code generator for one credential.
@@ -231,6 +240,18 @@ impl Generator {
     /// The code for a TOTP/Steam credential at `unix_seconds`, or for an HOTP credential at its
     /// stored counter.
     pub fn code_at(&self, unix_seconds: u64) -> String {
+        self.chars_at(unix_seconds).as_str().to_owned()
+    }
+
+    /// The HOTP code for `counter`, whatever the credential's stored counter is.
+    pub fn hotp(&self, counter: u64) -> String {
+        debug_assert!(matches!(self.params.kind, Kind::Hotp { .. }));
+        self.code_for(counter).as_str().to_owned()
+    }
+
+    /// Like [`code_at`](Self::code_at), on the stack: a screen refresh makes a code and its
+    /// grouping from it without an intermediate `String`.
+    pub(crate) fn chars_at(&self, unix_seconds: u64) -> CodeChars {
         match self.params.kind {
             Kind::Hotp { counter } => self.code_for(counter),
             // Validation keeps the period in 1..=MAX_PERIOD.
@@ -238,15 +259,9 @@ impl Generator {
         }
     }
 
-    /// The HOTP code for `counter`, whatever the credential's stored counter is.
-    pub fn hotp(&self, counter: u64) -> String {
-        debug_assert!(matches!(self.params.kind, Kind::Hotp { .. }));
-        self.code_for(counter)
-    }
-
     /// RFC 4226 §5.3: HMAC over the big-endian factor, 31 bits taken at the offset named by
     /// the last nibble, then decimal digits (or Steam's alphabet).
-    fn code_for(&self, factor: u64) -> String {
+    fn code_for(&self, factor: u64) -> CodeChars {
         fn tag<M: Mac_ + Clone>(keyed: &M, factor: u64) -> hmac::digest::Output<M> {
             let mut mac = keyed.clone();
             mac.update(&factor.to_be_bytes());
@@ -270,21 +285,28 @@ impl Generator {
         let offset = usize::from(mac[mac.len() - 1] & 0x0f);
         let value = u32::from_be_bytes([mac[offset], mac[offset + 1], mac[offset + 2], mac[offset + 3]]) & 0x7fff_ffff;
         let digits = usize::from(self.params.digits);
+        let mut code = CodeChars { buf: [0; MAX_DIGITS as usize], len: digits as u8 };
         match self.params.kind {
             Kind::Steam { .. } => {
                 let mut rest = value as usize;
-                let mut code = String::with_capacity(digits);
-                for _ in 0..digits {
-                    code.push(char::from(STEAM_ALPHABET[rest % STEAM_ALPHABET.len()]));
+                for c in &mut code.buf[..digits] {
+                    *c = STEAM_ALPHABET[rest % STEAM_ALPHABET.len()];
                     rest /= STEAM_ALPHABET.len();
                 }
-                code
             }
-            _ => format!("{:0digits$}", value % 10u32.pow(u32::from(self.params.digits))),
+            _ => {
+                // Decimal, zero-padded to `digits`, written from the right: the low digits
+                // of `value` are the code (RFC 4226 §5.3, value mod 10^digits).
+                let mut rest = value;
+                for c in code.buf[..digits].iter_mut().rev() {
+                    *c = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                }
+            }
         }
+        code
     }
 
-    /// For an HOTP generator, the same generator moved to `counter`.
     pub(crate) fn set_counter(&mut self, counter: u64) {
         if let Kind::Hotp { counter: c } = &mut self.params.kind {
             *c = counter;

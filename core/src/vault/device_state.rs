@@ -12,11 +12,12 @@ impl Vault {
     /// Stores a sealed device-state record (push key, trust token…), replacing any old value.
     pub fn put_state(&mut self, key: &str, value: &SecretBytes) -> Result<()> {
         let sealed = self.key.seal(value.expose(), &state_ad(key));
-        self.conn.execute(
-            "INSERT INTO device_state (key, sealed, updated_at) VALUES (?1, ?2, ?3) \
+        self.conn
+            .prepare_cached(
+                "INSERT INTO device_state (key, sealed, updated_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (key) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at",
-            params![key, sealed, self.clock.now_unix_seconds() as i64],
-        )?;
+            )?
+            .execute(params![key, sealed, self.clock.now_unix_seconds() as i64])?;
         Ok(())
     }
 
@@ -24,7 +25,8 @@ impl Vault {
     pub fn state(&self, key: &str) -> Result<Option<SecretBytes>> {
         let sealed: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT sealed FROM device_state WHERE key = ?1", params![key], |r| r.get(0))
+            .prepare_cached("SELECT sealed FROM device_state WHERE key = ?1")?
+            .query_row(params![key], |r| r.get(0))
             .optional()?;
         sealed
             .map(|s| self.key.open(&s, &state_ad(key)))
@@ -34,6 +36,6 @@ impl Vault {
 
     /// Deletes a device-state record; true when there was one.
     pub fn delete_state(&mut self, key: &str) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM device_state WHERE key = ?1", params![key])? > 0)
+        Ok(self.conn.prepare_cached("DELETE FROM device_state WHERE key = ?1")?.execute(params![key])? > 0)
     }
 }

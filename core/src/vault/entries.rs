@@ -41,6 +41,8 @@ impl Vault {
         let mut prepared = Vec::with_capacity(credentials.len());
         for c in credentials {
             c.validate()?;
+            // Checks params and secret as opening does; the generator is then built here,
+            // since a newly added entry is about to be shown.
             let generator = c.generator()?;
             let id = new_id();
             let sealed = self.key.seal(c.secret.expose(), &entry_ad(&id, &c.issuer, &c.account, &c.params));
@@ -84,7 +86,9 @@ impl Vault {
                     created_at: now,
                     updated_at: now,
                 };
-                added.push(Slot { entry, generator });
+                let slot = Slot::new(entry, c.secret.clone());
+                slot.generator.set(Box::new(generator)).unwrap_or_else(|_| unreachable!("a new slot has no generator"));
+                added.push(slot);
             }
         }
         tx.commit()?;
@@ -159,18 +163,18 @@ impl Vault {
         let index = self.index_of(id)?;
         match self.slots[index].entry.params.kind {
             Kind::Hotp { counter } => {
-                let code = self.slots[index].generator.hotp(counter);
+                let code = self.slots[index].generator().hotp(counter);
                 self.advance_counter(index, counter)?;
                 Ok(code)
             }
-            _ => Ok(self.slots[index].generator.code_at(unix_seconds)),
+            _ => Ok(self.slots[index].generator().code_at(unix_seconds)),
         }
     }
 
     /// Like [`Vault::code`], with what a screen shows around it (grouping, time left, next code).
     pub fn view(&mut self, id: &str, unix_seconds: u64) -> Result<CodeView> {
         let index = self.index_of(id)?;
-        let view = display::view(&self.slots[index].generator, unix_seconds);
+        let view = display::view(self.slots[index].generator(), unix_seconds);
         if let Kind::Hotp { counter } = self.slots[index].entry.params.kind {
             self.advance_counter(index, counter)?;
         }
@@ -200,7 +204,7 @@ impl Vault {
         };
         let from = from_counter.unwrap_or(own);
         let look_ahead = look_ahead.unwrap_or(crate::otp::resync::DEFAULT_LOOK_AHEAD);
-        let found = crate::otp::resync::resync(&self.slots[index].generator, codes.0, codes.1, from, look_ahead)?;
+        let found = crate::otp::resync::resync(self.slots[index].generator(), codes.0, codes.1, from, look_ahead)?;
         let Some(next) = found else { return Ok(None) };
         // advance_counter stores `used + 1`: the counter after code2 is `next`.
         self.advance_counter(index, next - 1)?;
@@ -238,7 +242,7 @@ impl Vault {
                 id: s.entry.id.clone(),
                 code: match s.entry.params.kind {
                     Kind::Hotp { .. } => None,
-                    _ => Some(display::view(&s.generator, unix_seconds)),
+                    _ => Some(display::view(s.generator(), unix_seconds)),
                 },
             })
             .collect()
@@ -257,7 +261,9 @@ impl Vault {
         )?;
         slot.entry.params.kind = Kind::Hotp { counter: next };
         slot.entry.updated_at = now;
-        slot.generator.set_counter(next);
+        if let Some(generator) = slot.generator.get_mut() {
+            generator.set_counter(next);
+        }
         Ok(())
     }
 

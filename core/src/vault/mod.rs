@@ -2,9 +2,11 @@
 //! random data key that a [`KeyStore`] wraps.
 //!
 //! Owns opening (key check before anything is read or written), migrations, and every change
-//! to the entries, each one transaction. Secrets are unsealed once at open into zeroizing
-//! generators, so a screen refresh touches neither SQLite nor AES. It does not parse URIs or
-//! format codes for display: that is [`crate::otp`].
+//! to the entries, each one transaction. Secrets are unsealed (and so every row's seal checked)
+//! once at open and kept in zeroizing memory; each entry's generator (its HMAC key schedule)
+//! is built at its first code, so opening a large vault does no work a screen may never ask
+//! for, and a refresh touches neither SQLite nor AES. It does not parse URIs or format codes
+//! for display: that is [`crate::otp`].
 //!
 //! | module | its job |
 //! |---|---|
@@ -27,12 +29,14 @@ pub mod keystore;
 pub mod schema;
 mod seal;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rusqlite::types::{FromSqlResult, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
 
 pub use error::{Result, VaultError};
@@ -41,9 +45,10 @@ pub use seal::Sealing;
 
 use crate::clock::Clock;
 use crate::otp::display::CodeView;
-use crate::otp::{Algorithm, Generator, Kind, Params};
+use crate::otp::{Algorithm, Generator, Kind, Params, validate_secret};
+use crate::secret::SecretBytes;
 use id_hasher::IdHasher;
-use seal::{DataKey, entry_ad, legacy_entry_ad};
+use seal::{DataKey, entry_ad, entry_ad_into, legacy_entry_ad};
 
 /// One credential as listed: everything but the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +89,26 @@ pub struct DamagedEntry {
 
 struct Slot {
     entry: Entry,
-    generator: Generator,
+    /// Unsealed at open, its params and length validated then.
+    secret: SecretBytes,
+    /// Built from `secret` at the entry's first code. Boxed: a slot stays small to sort and
+    /// move, whatever the hash.
+    generator: OnceCell<Box<Generator>>,
+}
+
+impl Slot {
+    fn new(entry: Entry, secret: SecretBytes) -> Self {
+        Self { entry, secret, generator: OnceCell::new() }
+    }
+
+    fn generator(&self) -> &Generator {
+        self.generator.get_or_init(|| {
+            Box::new(
+                Generator::new(self.entry.params, &self.secret)
+                    .expect("params and secret were validated when the entry was read or added"),
+            )
+        })
+    }
 }
 
 /// An open vault. Dropping it closes the file and zeroizes the unsealed secrets.
@@ -331,8 +355,9 @@ fn load_slots(conn: &Connection, key: &DataKey, sealing: Sealing) -> Result<(Vec
     )?;
     let mut rows = stmt.query([]).map_err(damaged)?;
     let (mut slots, mut broken) = (Vec::new(), Vec::new());
+    let mut ad = Vec::new();
     while let Some(row) = rows.next().map_err(damaged)? {
-        match read_slot(row, key, sealing) {
+        match read_slot(row, key, sealing, &mut ad) {
             Ok(slot) => slots.push(slot),
             Err(e) => broken.push(DamagedEntry {
                 id: row.get::<_, String>(0).unwrap_or_default(),
@@ -351,14 +376,15 @@ fn load_slots(conn: &Connection, key: &DataKey, sealing: Sealing) -> Result<(Vec
     Ok((slots, broken))
 }
 
-fn read_slot(row: &Row<'_>, key: &DataKey, sealing: Sealing) -> Result<Slot> {
+/// One row as a slot: its fields parsed without copies beyond the entry's own strings, its
+/// secret unsealed against every field (`ad` is a buffer reused across rows), and its params
+/// and secret validated as a generator needs them.
+fn read_slot(row: &Row<'_>, key: &DataKey, sealing: Sealing, ad: &mut Vec<u8>) -> Result<Slot> {
     let id: String = row.get(0)?;
     let bad = |what: &str| VaultError::Damaged(format!("entry {id}: {what}"));
-    let kind: String = row.get(3)?;
-    let algorithm: String = row.get(4)?;
     let period: Option<u32> = row.get(6)?;
     let counter: Option<i64> = row.get(7)?;
-    let kind = match (kind.as_str(), period, counter) {
+    let kind = match (borrowed(row, 3, ValueRef::as_str)?, period, counter) {
         ("totp", Some(period), _) => Kind::Totp { period },
         ("steam", Some(period), _) => Kind::Steam { period },
         ("hotp", _, Some(counter)) => Kind::Hotp { counter: counter as u64 },
@@ -366,19 +392,21 @@ fn read_slot(row: &Row<'_>, key: &DataKey, sealing: Sealing) -> Result<Slot> {
     };
     let params = Params {
         kind,
-        algorithm: Algorithm::parse(&algorithm).ok_or_else(|| bad("unknown algorithm"))?,
+        algorithm: Algorithm::parse(borrowed(row, 4, ValueRef::as_str)?).ok_or_else(|| bad("unknown algorithm"))?,
         digits: row.get(5)?,
     };
-    let sealed: Vec<u8> = row.get(8)?;
     let (issuer, account): (String, String) = (row.get(1)?, row.get(2)?);
-    let ad = match sealing {
-        Sealing::EntryFields => entry_ad(&id, &issuer, &account, &params),
-        Sealing::IdOnly => legacy_entry_ad(&id),
-    };
-    let secret = key.open(&sealed, &ad).map_err(|_| bad("the secret or a field was altered or damaged"))?;
-    let generator = Generator::new(params, &secret).map_err(|e| bad(&e.to_string()))?;
-    Ok(Slot {
-        entry: Entry {
+    match sealing {
+        Sealing::EntryFields => entry_ad_into(ad, &id, &issuer, &account, &params),
+        Sealing::IdOnly => *ad = legacy_entry_ad(&id),
+    }
+    let secret = key
+        .open(borrowed(row, 8, ValueRef::as_blob)?, ad)
+        .map_err(|_| bad("the secret or a field was altered or damaged"))?;
+    params.validate().map_err(|e| bad(&e.to_string()))?;
+    validate_secret(secret.expose()).map_err(|e| bad(&e.to_string()))?;
+    Ok(Slot::new(
+        Entry {
             issuer,
             account,
             params,
@@ -387,8 +415,18 @@ fn read_slot(row: &Row<'_>, key: &DataKey, sealing: Sealing) -> Result<Slot> {
             updated_at: row.get::<_, i64>(11)? as u64,
             id,
         },
-        generator,
-    })
+        secret,
+    ))
+}
+
+/// Column `i` borrowed from the row (no copy), or rusqlite's error for a value of the wrong type.
+fn borrowed<'r, T: ?Sized>(
+    row: &'r Row<'_>,
+    i: usize,
+    as_t: fn(&ValueRef<'r>) -> FromSqlResult<&'r T>,
+) -> rusqlite::Result<&'r T> {
+    let value = row.get_ref(i)?;
+    as_t(&value).map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e)))
 }
 
 /// Errors reading a file that should be a vault: corruption is reported as damage.

@@ -119,8 +119,19 @@ impl DataKey {
 /// secret fail to open. Each field is length-prefixed, so no two entries encode alike. The
 /// position and timestamps are left out: they change no code.
 pub fn entry_ad(id: &str, issuer: &str, account: &str, params: &Params) -> Vec<u8> {
-    let mut ad = b"twostep/entry/fields/".to_vec();
-    for text in [id, issuer, account, params.kind.name(), params.algorithm.as_str()] {
+    let mut ad = Vec::new();
+    entry_ad_into(&mut ad, id, issuer, account, params);
+    ad
+}
+
+/// [`entry_ad`] written into `ad` (cleared first), so opening many rows reuses one buffer.
+pub fn entry_ad_into(ad: &mut Vec<u8>, id: &str, issuer: &str, account: &str, params: &Params) {
+    const PREFIX: &[u8] = b"twostep/entry/fields/";
+    let texts = [id, issuer, account, params.kind.name(), params.algorithm.as_str()];
+    ad.clear();
+    ad.reserve(PREFIX.len() + texts.iter().map(|t| 8 + t.len()).sum::<usize>() + 3 * 8);
+    ad.extend_from_slice(PREFIX);
+    for text in texts {
         ad.extend_from_slice(&(text.len() as u64).to_le_bytes());
         ad.extend_from_slice(text.as_bytes());
     }
@@ -131,7 +142,6 @@ pub fn entry_ad(id: &str, issuer: &str, account: &str, params: &Params) -> Vec<u
     for n in [u64::from(params.digits), u64::from(params.kind.period().unwrap_or(0)), counter] {
         ad.extend_from_slice(&n.to_le_bytes());
     }
-    ad
 }
 
 /// The associated data of [`Sealing::IdOnly`] vaults: the id alone.
