@@ -57,7 +57,7 @@ final class CodesModelTests: XCTestCase {
             XCTAssertEqual(row.account, "ada")
             XCTAssertEqual(row.grouped, "081 804")
             XCTAssertEqual(row.secondsLeft, 10)
-            XCTAssertEqual(row.nextGrouped, "050 471")
+            XCTAssertNil(row.nextGrouped, "the next code comes only near the change")
             XCTAssertNil(added.emptyMessage)
 
             clock.advance(1)
@@ -65,7 +65,13 @@ final class CodesModelTests: XCTestCase {
             XCTAssertEqual(later.rows.first?.grouped, "081 804")
             XCTAssertEqual(later.rows.first?.secondsLeft, 9)
 
-            clock.advance(9)
+            // In the period's last seconds the code that comes next shows too.
+            clock.advance(7)
+            let near = try act(codes, "a refresh two seconds before the change") { await codes.refresh() }
+            XCTAssertEqual(near.rows.first?.secondsLeft, 2)
+            XCTAssertEqual(near.rows.first?.nextGrouped, "050 471")
+
+            clock.advance(2)
             let next = try act(codes, "a refresh in the next step") { await codes.refresh() }
             XCTAssertEqual(next.rows.first?.grouped, "050 471", "RFC 6238's T = 1111111111")
             XCTAssertEqual(next.rows.first?.secondsLeft, 30)
