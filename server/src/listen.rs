@@ -6,7 +6,7 @@
 //! never finishes its head would hold it, and a file descriptor, for ever. Here each
 //! connection is served by hyper under [`ConnectionLimits`]:
 //! - a connection on which no request starts (its head fully read) for `header_read` is
-//!   closed (checked once per `header_read`, so after one to two of them: see [`Activity`]),
+//!   closed (checked once per `header_read`, so after one to two of them: see `Activity`),
 //!   which ends a head sent a byte at a time, a silent socket and an idle kept-alive one;
 //! - every request must be read and answered within `request` (408 otherwise; see
 //!   `request_deadline`), which bounds a body that trickles in;
