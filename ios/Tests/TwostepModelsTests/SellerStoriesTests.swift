@@ -167,6 +167,30 @@ final class SellerStoriesTests: XCTestCase {
         }
     }
 
+    /// Deny: the request goes, the laptop's sign-in stops, and the empty list says none waits.
+    func testDenyingARequestStopsTheSignIn() throws {
+        let email = "deny@example.com"
+        let (phone, laptop, _) = try seller(email)
+        try onMain {
+            let approvals = ApprovalsModel(client: phone)
+            let registered = try act(approvals, "registering the phone") { await approvals.register(pushToken: "apns-token-deny") }
+            XCTAssertEqual(registered.emptyMessage?.hasPrefix("No sign-in requests right now."), true, "\(registered)")
+            let signIn = SignInModel(client: laptop)
+            _ = try act(signIn, "the password") { await signIn.submitPassword(email: email, password: password) }
+            _ = try act(signIn, "approve on the phone") { await signIn.approveOnPhone(rememberDevice: false) }
+
+            let inbox = try act(approvals, "check for requests") { await approvals.checkForRequests() }
+            let request = try XCTUnwrap(inbox.requests.first, "\(inbox)")
+            XCTAssertNil(inbox.emptyMessage)
+            let answered = try act(approvals, "Deny") { await approvals.deny(request.challengeId) }
+            XCTAssertEqual(answered.notice, "Denied. That sign-in was stopped.")
+            XCTAssertTrue(answered.requests.isEmpty)
+            XCTAssertNotNil(answered.emptyMessage)
+
+            try waitUntil(signIn, "the sign-in stopped") { if case .stopped = $0.step { true } else { false } }
+        }
+    }
+
     /// "Don't ask for codes on this device", a second sign-in without a code, then logging out
     /// through the app's root model: the sign-in asks for a code again and says why.
     func testTrustIsKeptForASecondSignInAndLoggingOutResetsItWithTheReason() throws {
