@@ -89,11 +89,12 @@ async fn common_headers(State(app): State<Shared>, req: Request, next: Next) -> 
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     let html = headers.get(CONTENT_TYPE).and_then(|t| t.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
-    let policy =
-        if html { crate::web::content_security_policy() } else { "default-src 'none'; frame-ancestors 'none'" };
-    if let Ok(policy) = HeaderValue::from_str(policy) {
-        headers.insert(CONTENT_SECURITY_POLICY, policy);
-    }
+    let policy = if html {
+        crate::web::content_security_policy()
+    } else {
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+    };
+    headers.insert(CONTENT_SECURITY_POLICY, policy);
     res
 }
 

@@ -14,20 +14,24 @@ use twostep_core::protocol::MethodSummary;
 /// one style sheet and the one script below, named by their SHA-256 (so an injected `<script>`
 /// or `style=` would not run even if escaping ever failed); forms post here only, and no
 /// other site may frame a page (clickjacking the "Approve" of a sign-in).
-pub fn content_security_policy() -> &'static str {
-    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    POLICY.get_or_init(|| {
+/// Built once (two hashes), handed out as a header value at no cost per response.
+pub fn content_security_policy() -> axum::http::HeaderValue {
+    static POLICY: std::sync::OnceLock<axum::http::HeaderValue> = std::sync::OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
         let hash = |text: &str| {
             let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
             format!("'sha256-{}'", data_encoding::BASE64.encode(digest.as_ref()))
         };
-        format!(
+        let policy = format!(
             "default-src 'none'; style-src {}; script-src {}; connect-src 'self'; form-action 'self'; \
              frame-ancestors 'none'; base-uri 'none'",
             hash(STYLE),
             hash(WAIT_SCRIPT)
-        )
-    })
+        );
+        // Base64 and ASCII words only: always a valid header value.
+        axum::http::HeaderValue::from_str(&policy).expect("a CSP of ASCII text")
+    });
+    policy.clone()
 }
 
 pub fn esc(s: &str) -> String {

@@ -11,6 +11,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
@@ -57,4 +58,17 @@ internal fun NoticeCard(message: String?, tag: String = "notice", warning: Boole
             Text(message, Modifier.padding(16.dp).testTag(tag), style = MaterialTheme.typography.bodyMedium)
         }
     }
+}
+
+/** A field for a one-time code: a secret, so the keyboard neither suggests nor learns it. */
+@Composable
+internal fun CodeField(code: String, onChange: (String) -> Unit) {
+    OutlinedTextField(
+        value = code,
+        onValueChange = onChange,
+        label = { Text(Strings.CODE) },
+        singleLine = true,
+        keyboardOptions = SecretKeyboard,
+        modifier = Modifier.fillMaxWidth().testTag("code"),
+    )
 }

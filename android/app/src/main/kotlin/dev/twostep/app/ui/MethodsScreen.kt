@@ -67,14 +67,7 @@ fun MethodsScreen(viewModel: MethodsViewModel, title: String = Strings.ENABLE_2S
 private fun CodeEntry(instruction: String, action: String, onSubmit: (String) -> Unit, key: Any? = null) {
     var code by remember(key, instruction) { mutableStateOf("") }
     Text(instruction, Modifier.testTag("instruction"))
-    OutlinedTextField(
-        value = code,
-        onValueChange = { code = it },
-        label = { Text(Strings.CODE) },
-        singleLine = true,
-        keyboardOptions = SecretKeyboard,
-        modifier = Modifier.fillMaxWidth().testTag("code"),
-    )
+    CodeField(code) { code = it }
     Button(onClick = { onSubmit(code) }, enabled = code.isNotBlank()) { Text(action) }
 }
 

@@ -94,14 +94,7 @@ private fun CodeStep(prompt: CodePromptView, viewModel: SignInViewModel) {
     var rememberDevice by remember { mutableStateOf(false) }
     NoticeCard(prompt.trustLostMessage, tag = "trust-lost")
     Text(prompt.instruction, Modifier.testTag("instruction"))
-    OutlinedTextField(
-        value = code,
-        onValueChange = { code = it },
-        label = { Text(Strings.CODE) },
-        singleLine = true,
-        keyboardOptions = SecretKeyboard,
-        modifier = Modifier.fillMaxWidth().testTag("code"),
-    )
+    CodeField(code) { code = it }
     Row(verticalAlignment = Alignment.CenterVertically) {
         Checkbox(
             checked = rememberDevice,
